@@ -1,0 +1,58 @@
+package io.github.memlock;
+
+/**
+ * Raised when storing a secret would need more locked memory than the budget allows:
+ * {@code RLIMIT_MEMLOCK} minus what the process has locked already (unless
+ * {@code CAP_IPC_LOCK} is effective), or the store's own maximum. Nothing already stored
+ * is lost.
+ *
+ * @since 0.1.0
+ */
+public final class LockBudgetExceededException extends MemoryLockException {
+
+	private final long requestedBytes;
+
+	private final long budgetBytes;
+
+	/**
+	 * Create an exception for a request that does not fit the locking budget.
+	 * @param backendTried the backend the store uses
+	 * @param requestedBytes the bytes that would have to be locked for the request
+	 * @param budgetBytes the bytes that may still be locked
+	 * @param limitSoft the soft {@code RLIMIT_MEMLOCK} in bytes
+	 * @param limitHard the hard {@code RLIMIT_MEMLOCK} in bytes
+	 * @param lockedBytes the bytes the process had locked ({@code VmLck})
+	 * @param ipcLockCapability whether {@code CAP_IPC_LOCK} was effective
+	 */
+	public LockBudgetExceededException(Backend backendTried, long requestedBytes, long budgetBytes, long limitSoft,
+			long limitHard, long lockedBytes, boolean ipcLockCapability) {
+		this(backendTried, requestedBytes, budgetBytes, "the locked-memory limit", limitSoft, limitHard, lockedBytes,
+				ipcLockCapability);
+	}
+
+	LockBudgetExceededException(Backend backendTried, long requestedBytes, long budgetBytes, String budgetSource,
+			long limitSoft, long limitHard, long lockedBytes, boolean ipcLockCapability) {
+		super("Cannot lock " + requestedBytes + " more bytes for secrets: only " + Math.max(budgetBytes, 0)
+				+ " bytes are left under " + budgetSource, backendTried, null, null, limitSoft, limitHard, lockedBytes,
+				ipcLockCapability, remedyFor(backendTried, null), null);
+		this.requestedBytes = requestedBytes;
+		this.budgetBytes = budgetBytes;
+	}
+
+	/**
+	 * Return the bytes that would have had to be locked for the request (whole pages).
+	 * @return the requested bytes
+	 */
+	public long requestedBytes() {
+		return this.requestedBytes;
+	}
+
+	/**
+	 * Return the bytes that could still be locked when the request was refused.
+	 * @return the remaining budget in bytes
+	 */
+	public long budgetBytes() {
+		return this.budgetBytes;
+	}
+
+}
