@@ -1,8 +1,8 @@
 package io.github.memlock.nativeaccess;
 
 /**
- * The soft and hard {@code RLIMIT_MEMLOCK} of the process, in bytes.
- * {@link #UNLIMITED} stands for {@code RLIM_INFINITY}.
+ * The soft and hard {@code RLIMIT_MEMLOCK} of the process, in bytes. {@link #UNLIMITED}
+ * stands for {@code RLIM_INFINITY}.
  *
  * @param soft the soft limit ({@code rlim_cur}), the one the kernel enforces
  * @param hard the hard limit ({@code rlim_max}), the ceiling an unprivileged process may

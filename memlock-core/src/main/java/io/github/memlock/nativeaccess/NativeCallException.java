@@ -30,6 +30,18 @@ public final class NativeCallException extends NativeMemoryException {
 	}
 
 	/**
+	 * Create an exception for a call failing with a Linux errno value, naming and
+	 * describing it as glibc does; meant for decorators of {@link NativeMemory} that
+	 * inject failures in tests.
+	 * @param call the C function name, such as {@code mlock}
+	 * @param errno the Linux errno value, such as {@code 12} for {@code ENOMEM}
+	 * @return the exception
+	 */
+	public static NativeCallException of(String call, int errno) {
+		return new NativeCallException(call, errno, Errno.linuxName(errno), Errno.linuxMessage(errno));
+	}
+
+	/**
 	 * Return the errno value the call set.
 	 * @return the errno
 	 */

@@ -31,8 +31,8 @@ public interface NativeMemory {
 	 * Return the native memory calls of the platform this JVM runs on.
 	 * <p>
 	 * The system property {@value Platform#OVERRIDE_PROPERTY} selects another
-	 * {@link Platform} by name; it exists so that tests on Linux can exercise the behaviour
-	 * of platforms they cannot run on.
+	 * {@link Platform} by name; it exists so that tests on Linux can exercise the
+	 * behaviour of platforms they cannot run on.
 	 * @return the calls for the current platform, never {@code null}
 	 */
 	static NativeMemory current() {
@@ -41,7 +41,8 @@ public interface NativeMemory {
 
 	/**
 	 * Return the native memory calls as they behave on the given platform. On a platform
-	 * other than the one the JVM runs on, only {@link Platform#UNSUPPORTED} is meaningful.
+	 * other than the one the JVM runs on, only {@link Platform#UNSUPPORTED} is
+	 * meaningful.
 	 * @param platform the platform whose behaviour is wanted
 	 * @return the calls for that platform
 	 */

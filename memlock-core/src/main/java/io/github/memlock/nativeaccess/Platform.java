@@ -13,7 +13,10 @@ public enum Platform {
 	/** Linux on aarch64: every call. */
 	LINUX_AARCH64,
 
-	/** macOS: mapping, locking and protection; no dump exclusion, fork advice or secret memory. */
+	/**
+	 * macOS: mapping, locking and protection; no dump exclusion, fork advice or secret
+	 * memory.
+	 */
 	MACOS,
 
 	/** Any other system: no call is available. */
