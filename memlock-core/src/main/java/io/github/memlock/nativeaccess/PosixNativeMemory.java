@@ -129,7 +129,12 @@ abstract sealed class PosixNativeMemory implements NativeMemory permits LinuxNat
 		}
 	}
 
-	private long limit(long rlim) {
+	/**
+	 * Convert an {@code rlim_t} to a limit in bytes, mapping {@code RLIM_INFINITY}.
+	 * @param rlim the C value
+	 * @return the limit, {@link MemlockLimit#UNLIMITED} for infinity
+	 */
+	final long limit(long rlim) {
 		return (rlim == rlimInfinity()) ? MemlockLimit.UNLIMITED : rlim;
 	}
 
