@@ -122,6 +122,17 @@ public interface NativeMemory {
 	 * Create a secret memory file descriptor ({@code memfd_secret(0)} through
 	 * {@code syscall}); its pages are removed from the kernel's direct map. Linux 5.14+,
 	 * and only when the kernel was booted with secret memory enabled.
+	 * <p>
+	 * Note: the kernel locks and dump-excludes the memory itself when it is mapped with
+	 * {@link #mapShared} (the mapping shows {@code lo} and {@code dd}, and counts in
+	 * {@code VmLck} and against {@code RLIMIT_MEMLOCK}: over the limit {@code mmap} fails
+	 * with {@code EAGAIN}). {@link #lock} on it fails with {@code ENOMEM}, because the
+	 * kernel will not fault secret pages in on another's behalf, and
+	 * {@link Advice#WIPE_ON_FORK} fails with {@code EINVAL} as it does on any shared
+	 * mapping; {@link Advice#DONT_FORK} works. Plain {@code read(2)} and {@code write(2)}
+	 * work on the memory (the kernel copies through the process's own page tables), but
+	 * anything that pins pages does not: {@code O_DIRECT}, {@code vmsplice},
+	 * {@code process_vm_readv}, {@code /proc/<pid>/mem}.
 	 * @return the new file descriptor
 	 */
 	int memfdSecret();

@@ -75,6 +75,7 @@ final class PosixLibc {
 	 * segment as its first argument.
 	 * @param name the function name
 	 * @param descriptor its C signature
+	 * @param options further linker options, such as the first variadic argument
 	 * @return the handle
 	 */
 	static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
