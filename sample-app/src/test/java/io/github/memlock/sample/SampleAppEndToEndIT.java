@@ -199,9 +199,12 @@ class SampleAppEndToEndIT {
 
 	private static List<String> jvmOptions(String... extra) {
 		List<String> options = new ArrayList<>();
-		// Small heap and quick startup keep the core image and the run short; denying
-		// illegal native access proves that the manifest's Enable-Native-Access works.
+		// Small heap, code cache and class space keep the core image small (gcore writes
+		// reserved mappings as well); denying illegal native access proves that the
+		// manifest's Enable-Native-Access works.
 		options.add("-Xmx256m");
+		options.add("-XX:ReservedCodeCacheSize=64m");
+		options.add("-XX:CompressedClassSpaceSize=128m");
 		options.add("-XX:+UseSerialGC");
 		options.add("-XX:TieredStopAtLevel=1");
 		options.add("--illegal-native-access=deny");
