@@ -76,7 +76,7 @@ class SampleAppEndToEndIT {
 	@BeforeAll
 	static void startSample() throws Exception {
 		java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-		jar = Path.of(System.getProperty("memlock.sample.jar", "target/memlock-sample-app.jar"));
+		jar = Path.of(System.getProperty("memlock.sample.jar", "target/memlock-sample-app.jar")).toAbsolutePath();
 		assertThat(jar).as("the repackaged jar (run the 'package' phase first)").isRegularFile();
 		secrets = new LinkedHashMap<>();
 		secrets.put("api-token", randomToken(24).getBytes(StandardCharsets.US_ASCII));
