@@ -2,13 +2,26 @@ package io.github.memlock;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
+import io.github.memlock.nativeaccess.MemlockLimit;
 import io.github.memlock.nativeaccess.NativeMemory;
+import io.github.memlock.nativeaccess.NativeMemoryException;
+import io.github.memlock.nativeaccess.ProcFs;
+import io.github.memlock.nativeaccess.ScopedSegments;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +39,125 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LockedSecretStore implements AutoCloseable {
 
+	/**
+	 * The largest secret {@link #put(String, ReadableByteChannel)} accepts from a channel
+	 * (1 MiB); the content is staged in locked memory until the channel ends.
+	 */
+	public static final long MAX_CHANNEL_SECRET_BYTES = 1024 * 1024;
+
+	/** The longest name a secret may have. */
+	static final int MAX_NAME_LENGTH = 255;
+
+	private static final long INITIAL_STAGING_BYTES = 256;
+
+	private final NativeMemory nativeMemory;
+
+	private final Backend backend;
+
+	private final boolean allowUnlocked;
+
+	private final boolean wipeOnFork;
+
+	private final long pageSize;
+
+	private final LockBudget budget;
+
+	private final SlotAllocator allocator;
+
+	private final @Nullable String startReason;
+
+	private final long startFailures;
+
+	private final boolean probedDumpExcluded;
+
+	private final boolean probedWipeOnFork;
+
+	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+	// Readers hold the read side while they use a slot; changes that zeroize, free or
+	// unmap memory readers may be using take the write side. Readers never exclude each
+	// other.
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	private volatile boolean closed;
+
 	private LockedSecretStore(Builder builder) {
-		throw new UnsupportedOperationException("not implemented yet");
+		this.nativeMemory = (builder.nativeMemory != null) ? builder.nativeMemory : NativeMemory.current();
+		this.allowUnlocked = builder.allowUnlocked;
+		this.wipeOnFork = builder.wipeOnFork;
+		this.pageSize = this.nativeMemory.pageSize();
+		this.budget = new LockBudget(this.nativeMemory, builder.maxLockedBytes);
+		ArenaProvider unlocked = provider(Backend.UNLOCKED, builder);
+		Selection selection = select(builder);
+		this.backend = selection.provider().backend();
+		this.startReason = selection.reason();
+		this.startFailures = (selection.reason() != null && builder.backend != Backend.UNLOCKED) ? 1 : 0;
+		this.probedDumpExcluded = selection.dumpExcluded();
+		this.probedWipeOnFork = selection.wipeOnFork();
+		ArenaProvider locked = (this.backend != Backend.UNLOCKED) ? selection.provider() : null;
+		this.allocator = new SlotAllocator(locked, unlocked, this.allowUnlocked, this.budget, this.pageSize);
+	}
+
+	private ArenaProvider provider(Backend backend, Builder builder) {
+		return new ArenaProvider(this.nativeMemory, backend, builder.guardPages, builder.wipeOnFork, this.pageSize,
+				this.budget);
+	}
+
+	/**
+	 * Choose the backend: probe each candidate by creating and releasing a one-page
+	 * arena, which shows both whether the kernel lets it lock and which flags it really
+	 * sets.
+	 */
+	private Selection select(Builder builder) {
+		List<Backend> candidates = (builder.backend != null) ? List.of(builder.backend)
+				: List.of(Backend.MEMFD_SECRET, Backend.MLOCK);
+		List<String> reasons = new ArrayList<>();
+		MemoryLockException last = null;
+		for (Backend candidate : candidates) {
+			ArenaProvider provider = provider(candidate, builder);
+			try {
+				return probe(provider, (candidate != Backend.UNLOCKED) ? null : "the unlocked backend was selected");
+			}
+			catch (MemoryLockException ex) {
+				reasons.add(candidate.id() + ": " + reasonOf(ex));
+				last = ex;
+			}
+		}
+		if (last == null) {
+			throw new IllegalStateException("No backend was tried");
+		}
+		MemlockLimit limit = this.budget.limit();
+		String reason = String.join("; ", reasons) + "; RLIMIT_MEMLOCK soft "
+				+ MemoryLockException.describeLimit(limit.soft());
+		if (!builder.allowUnlocked) {
+			throw new MemoryLockException("No backend could lock memory (" + String.join("; ", reasons) + ")",
+					last.backendTried(), last.call(), last.errnoName(), last.limitSoft(), last.limitHard(),
+					last.lockedBytes(), last.ipcLockCapability(), last.remedy(), last);
+		}
+		return probe(provider(Backend.UNLOCKED, builder), reason);
+	}
+
+	private Selection probe(ArenaProvider provider, @Nullable String reason) {
+		this.budget.checkProbe(provider);
+		SecretArena arena = provider.create(1);
+		try {
+			return new Selection(provider, reason, arena.dumpExcluded(), arena.wipeOnFork());
+		}
+		finally {
+			provider.release(arena);
+		}
+	}
+
+	private static String reasonOf(MemoryLockException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof NativeMemoryException nativeFailure) {
+			return nativeFailure.getMessage();
+		}
+		if (ex instanceof LockBudgetExceededException budgetExceeded) {
+			return "locking " + budgetExceeded.requestedBytes() + " bytes would exceed the budget of "
+					+ Math.max(budgetExceeded.budgetBytes(), 0) + " bytes";
+		}
+		return String.valueOf(ex.getMessage());
 	}
 
 	/**
@@ -59,16 +189,27 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @throws IllegalArgumentException if the name breaks a rule
 	 * @throws LockBudgetExceededException if the secret does not fit the locking budget
 	 * @throws MemoryLockException if memory cannot be locked
-	 * @throws IllegalStateException if the store is closed
+	 * @throws IllegalStateException if the store is closed or the call is made from a
+	 * {@link #read read} callback
 	 */
 	public void put(String name, byte[] secret) {
-		throw new UnsupportedOperationException("not implemented yet");
+		try {
+			checkName(name);
+			store(name, () -> {
+				Slot slot = this.allocator.allocate(secret.length);
+				MemorySegment.copy(MemorySegment.ofArray(secret), 0, slot.segment(), 0, secret.length);
+				return new Entry(slot, secret.length);
+			});
+		}
+		finally {
+			Arrays.fill(secret, (byte) 0);
+		}
 	}
 
 	/**
-	 * Store a secret given as characters under a name, encoded as UTF-8 piece by piece so
-	 * that no heap copy of the whole secret is made. The caller's array is then filled
-	 * with zeros.
+	 * Store a secret given as characters under a name, encoded as UTF-8 straight into
+	 * locked memory so that no heap copy of the secret is made. The caller's array is
+	 * then filled with zeros.
 	 * @param name the secret's name: non-empty, at most 255 characters, no control
 	 * characters
 	 * @param secret the secret; zero-filled on return, also when storing fails
@@ -76,29 +217,75 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * not valid UTF-16
 	 * @throws LockBudgetExceededException if the secret does not fit the locking budget
 	 * @throws MemoryLockException if memory cannot be locked
-	 * @throws IllegalStateException if the store is closed
+	 * @throws IllegalStateException if the store is closed or the call is made from a
+	 * {@link #read read} callback
 	 */
 	public void put(String name, char[] secret) {
-		throw new UnsupportedOperationException("not implemented yet");
+		try {
+			checkName(name);
+			long length = SecretEncoding.utf8Length(secret);
+			store(name, () -> {
+				Slot slot = this.allocator.allocate(length);
+				try {
+					SecretEncoding.encode(secret, slot.segment().asSlice(0, length));
+				}
+				catch (RuntimeException ex) {
+					this.allocator.free(slot);
+					throw ex;
+				}
+				return new Entry(slot, length);
+			});
+		}
+		finally {
+			Arrays.fill(secret, '\0');
+		}
 	}
 
 	/**
-	 * Store the content of a file under a name, read straight into locked memory.
+	 * Store the content of a file under a name, read straight into locked memory (through
+	 * a one-page locked bounce buffer on the {@code memfd-secret} backend, whose pages
+	 * the kernel cannot write to). A regular file is read up to the size it had when
+	 * opened; a file that reports no size is read like a channel.
 	 * @param name the secret's name
 	 * @param file the file to read
 	 * @throws IOException if the file cannot be read
 	 * @throws IllegalArgumentException if the name breaks a rule
 	 * @throws LockBudgetExceededException if the content does not fit the locking budget
 	 * @throws MemoryLockException if memory cannot be locked
-	 * @throws IllegalStateException if the store is closed
+	 * @throws IllegalStateException if the store is closed or the call is made from a
+	 * {@link #read read} callback
 	 */
 	public void putFile(String name, Path file) throws IOException {
-		throw new UnsupportedOperationException("not implemented yet");
+		checkName(name);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			long size = channel.size();
+			if (size == 0) {
+				put(name, channel);
+				return;
+			}
+			store(name, () -> readSized(channel, size));
+		}
+	}
+
+	private Entry readSized(ReadableByteChannel channel, long size) throws IOException {
+		Slot slot = this.allocator.allocate(size);
+		try {
+			long length = transfer(channel, slot.segment().asSlice(0, size), slot.arena());
+			return new Entry(slot, length);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.allocator.free(slot);
+			throw ex;
+		}
 	}
 
 	/**
 	 * Store everything a channel yields until its end under a name, read straight into
-	 * locked memory. The channel is not closed.
+	 * locked memory (through a one-page locked bounce buffer on the {@code memfd-secret}
+	 * backend). As the length is not known beforehand, the content is staged in locked
+	 * slots that double in size up to {@link #MAX_CHANNEL_SECRET_BYTES}, then moved to a
+	 * slot of its size. The channel is not closed; it should be blocking. A channel that
+	 * adapts an {@code InputStream} copies through a heap buffer of its own.
 	 * @param name the secret's name
 	 * @param channel the channel to read to its end
 	 * @throws IOException if reading fails or the content exceeds
@@ -106,69 +293,216 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @throws IllegalArgumentException if the name breaks a rule
 	 * @throws LockBudgetExceededException if the content does not fit the locking budget
 	 * @throws MemoryLockException if memory cannot be locked
-	 * @throws IllegalStateException if the store is closed
+	 * @throws IllegalStateException if the store is closed or the call is made from a
+	 * {@link #read read} callback
 	 */
 	public void put(String name, ReadableByteChannel channel) throws IOException {
-		throw new UnsupportedOperationException("not implemented yet");
+		checkName(name);
+		store(name, () -> readStaged(channel));
+	}
+
+	private Entry readStaged(ReadableByteChannel channel) throws IOException {
+		Slot staging = this.allocator.allocate(INITIAL_STAGING_BYTES);
+		long length = 0;
+		try {
+			while (true) {
+				MemorySegment free = staging.segment().asSlice(length);
+				long read = transfer(channel, free, staging.arena());
+				length += read;
+				if (length > MAX_CHANNEL_SECRET_BYTES) {
+					throw new IOException(
+							"A secret read from a channel must not exceed " + MAX_CHANNEL_SECRET_BYTES + " bytes");
+				}
+				if (read < free.byteSize()) {
+					break;
+				}
+				staging = move(staging, length, Math.min(staging.size() * 2, MAX_CHANNEL_SECRET_BYTES + 1));
+			}
+			if (this.allocator.slotSize(length) < staging.size()) {
+				staging = move(staging, length, length);
+			}
+			return new Entry(staging, length);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.allocator.free(staging);
+			throw ex;
+		}
+	}
+
+	private Slot move(Slot from, long length, long size) {
+		Slot to = this.allocator.allocate(size);
+		MemorySegment.copy(from.segment(), 0, to.segment(), 0, length);
+		this.allocator.free(from);
+		return to;
+	}
+
+	private long transfer(ReadableByteChannel channel, MemorySegment target, SecretArena arena) throws IOException {
+		if (arena.kernelAccessible()) {
+			return ChannelTransfer.fill(channel, target, null);
+		}
+		ArenaProvider provider = new ArenaProvider(this.nativeMemory, Backend.MLOCK, false, this.wipeOnFork,
+				this.pageSize, this.budget);
+		SecretArena bounce = bounceBuffer(provider);
+		try {
+			return ChannelTransfer.fill(channel, target, bounce.data());
+		}
+		finally {
+			((bounce.locked()) ? provider : unlockedProvider()).release(bounce);
+		}
+	}
+
+	private SecretArena bounceBuffer(ArenaProvider provider) {
+		try {
+			return provider.create(1);
+		}
+		catch (MemoryLockException ex) {
+			if (!this.allowUnlocked) {
+				throw ex;
+			}
+			return unlockedProvider().create(1);
+		}
+	}
+
+	private ArenaProvider unlockedProvider() {
+		return new ArenaProvider(this.nativeMemory, Backend.UNLOCKED, false, this.wipeOnFork, this.pageSize,
+				this.budget);
 	}
 
 	/**
-	 * The largest secret {@link #put(String, ReadableByteChannel)} accepts from a channel
-	 * of unknown length (1 MiB); the content is staged in locked memory until its end.
+	 * Make a new entry and publish it under a name. The new slot is written before it is
+	 * published, and the slot it replaces is only zeroized once its readers are done, so
+	 * a reader sees the old or the new secret, never a mix.
 	 */
-	public static final long MAX_CHANNEL_SECRET_BYTES = 1024 * 1024;
+	private <E extends Exception> void store(String name, EntryFactory<E> factory) throws E {
+		checkNotReading();
+		Entry previous;
+		this.lock.readLock().lock();
+		try {
+			ensureOpen();
+			previous = this.entries.put(name, factory.create());
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		if (previous != null) {
+			retire(previous);
+		}
+	}
+
+	private void retire(Entry entry) {
+		this.lock.writeLock().lock();
+		try {
+			if (!this.closed) {
+				this.allocator.free(entry.slot());
+			}
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
 
 	/**
-	 * Give a callback read access to a secret. The segment it receives is read-only and
-	 * valid only during the call; using it afterwards raises
-	 * {@link IllegalStateException}. Removing, replacing or closing waits until the
-	 * callback returns.
+	 * Give a callback read access to a secret. The segment it receives is read-only,
+	 * exactly as long as the secret and valid only during the call and only in the
+	 * calling thread; using it afterwards raises {@link IllegalStateException}. Removing,
+	 * replacing or closing waits until the callback returns; the callback must not itself
+	 * change the store.
 	 * @param <T> the callback's result type
 	 * @param name the secret's name
 	 * @param reader the callback; it should copy nothing it does not need out of the
-	 * segment
+	 * segment, and must not return the segment
 	 * @return the callback's result
 	 * @throws NoSuchElementException if no secret has that name
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public <T extends @Nullable Object> T read(String name, Function<MemorySegment, T> reader) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Objects.requireNonNull(reader, "'reader' must not be null");
+		this.lock.readLock().lock();
+		try {
+			Entry entry = entry(name);
+			return ScopedSegments.read(entry.secret(), reader);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
 	}
 
 	/**
-	 * Compare a secret with a candidate in time that depends only on the secret's length,
-	 * then fill the candidate with zeros.
+	 * Compare a secret with a candidate in time that depends only on the secret's length
+	 * (and the candidate's), not on where they differ. The candidate is not changed.
 	 * @param name the secret's name
-	 * @param candidate the bytes to compare; zero-filled on return
+	 * @param candidate the bytes to compare
 	 * @return whether the candidate equals the secret
 	 * @throws NoSuchElementException if no secret has that name
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public boolean matches(String name, byte[] candidate) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Objects.requireNonNull(candidate, "'candidate' must not be null");
+		this.lock.readLock().lock();
+		try {
+			return SecretEncoding.matches(entry(name).secret(), candidate);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
 	}
 
 	/**
-	 * Compare a secret with a candidate given as characters (UTF-8) in time that depends
-	 * only on the secret's length, then fill the candidate with zeros.
+	 * Compare a secret with the UTF-8 encoding of a candidate in time that depends only
+	 * on the lengths, not on where they differ. The candidate is encoded piece by piece
+	 * into a small buffer that is wiped afterwards; the candidate itself is not changed.
 	 * @param name the secret's name
-	 * @param candidate the characters to compare; zero-filled on return
+	 * @param candidate the characters to compare
 	 * @return whether the UTF-8 encoding of the candidate equals the secret
+	 * ({@code false} for a candidate that is not valid UTF-16)
 	 * @throws NoSuchElementException if no secret has that name
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public boolean matches(String name, char[] candidate) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Objects.requireNonNull(candidate, "'candidate' must not be null");
+		this.lock.readLock().lock();
+		try {
+			return SecretEncoding.matches(entry(name).secret(), candidate);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private Entry entry(String name) {
+		ensureOpen();
+		Entry entry = this.entries.get(Objects.requireNonNull(name, "'name' must not be null"));
+		if (entry == null) {
+			throw new NoSuchElementException(
+					(validName(name) == null) ? "No secret named '" + name + "'" : "No secret with that name");
+		}
+		return entry;
 	}
 
 	/**
-	 * Remove a secret and zeroize its memory at once (after any reader of it returns).
+	 * Remove a secret and zeroize its memory at once (after running readers of the store
+	 * return). An arena left without secrets is zeroized, unlocked and unmapped.
 	 * @param name the secret's name
 	 * @return whether a secret of that name was stored
-	 * @throws IllegalStateException if the store is closed
+	 * @throws IllegalStateException if the store is closed or the call is made from a
+	 * {@link #read read} callback
 	 */
 	public boolean remove(String name) {
-		throw new UnsupportedOperationException("not implemented yet");
+		Objects.requireNonNull(name, "'name' must not be null");
+		checkNotReading();
+		this.lock.writeLock().lock();
+		try {
+			ensureOpen();
+			Entry entry = this.entries.remove(name);
+			if (entry == null) {
+				return false;
+			}
+			this.allocator.free(entry.slot());
+			return true;
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
 	}
 
 	/**
@@ -178,7 +512,8 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public boolean contains(String name) {
-		throw new UnsupportedOperationException("not implemented yet");
+		ensureOpen();
+		return this.entries.containsKey(Objects.requireNonNull(name, "'name' must not be null"));
 	}
 
 	/**
@@ -187,7 +522,8 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public Set<String> names() {
-		throw new UnsupportedOperationException("not implemented yet");
+		ensureOpen();
+		return Set.copyOf(this.entries.keySet());
 	}
 
 	/**
@@ -196,26 +532,163 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @throws IllegalStateException if the store is closed
 	 */
 	public int size() {
-		throw new UnsupportedOperationException("not implemented yet");
+		ensureOpen();
+		return this.entries.size();
 	}
 
 	/**
 	 * Return a snapshot of the store and of what the kernel reports about its memory.
-	 * Cheap and safe at any time, also after {@link #close()}.
+	 * Cheap (it reads {@code /proc/self/status} and the limit, and uses the flags the
+	 * kernel showed for each arena when it was created) and safe at any time, also after
+	 * {@link #close()}.
 	 * @return the status
 	 */
 	public StoreStatus status() {
-		throw new UnsupportedOperationException("not implemented yet");
+		SlotAllocator.Usage usage = this.allocator.usage();
+		MemlockLimit limit = this.budget.limit();
+		boolean closed = this.closed;
+		boolean hasArenas = usage.arenaCount() > 0;
+		boolean dumpExcluded = !closed && (hasArenas ? usage.dumpExcluded() : this.probedDumpExcluded);
+		boolean wipeOnFork = !closed && (hasArenas ? usage.wipeOnFork() : this.probedWipeOnFork);
+		boolean locked = !closed && this.backend != Backend.UNLOCKED && usage.unlockedSlots() == 0;
+		String reason = (this.startReason != null) ? this.startReason : usage.lockFailure();
+		return new StoreStatus(this.backend, locked, usage.lockedBytes(), usage.lockedBytes() / this.pageSize,
+				usage.usedBytes(), usage.capacityBytes(), closed ? 0 : this.entries.size(), limit.soft(), limit.hard(),
+				ipcLockEffective(), dumpExcluded, wipeOnFork, this.startFailures + usage.lockFailures(), closed, reason,
+				this.pageSize);
+	}
+
+	private static boolean ipcLockEffective() {
+		try {
+			return ProcFs.self().ipcLockEffective();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/**
 	 * Zeroize every secret, unlock and unmap all memory of the store. Waits for running
-	 * readers; later calls of any method but {@link #status()} and {@code close()} raise
-	 * {@link IllegalStateException}. Closing twice does nothing.
+	 * readers; afterwards every method but {@link #status()}, {@link #toString()} and
+	 * {@code close()} raises {@link IllegalStateException}. Closing twice does nothing.
+	 * @throws IllegalStateException if called from a {@link #read read} callback
 	 */
 	@Override
 	public void close() {
-		throw new UnsupportedOperationException("not implemented yet");
+		checkNotReading();
+		this.lock.writeLock().lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.entries.clear();
+			this.allocator.releaseAll();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * Return the raw slot of a secret, for tests in this package that check what memory
+	 * holds after removal. The segment stays valid only while its arena holds another
+	 * secret.
+	 * @param name the secret's name
+	 * @return the slot, or {@code null} if no secret has that name
+	 */
+	@Nullable Slot slotOf(String name) {
+		Entry entry = this.entries.get(name);
+		return (entry != null) ? entry.slot() : null;
+	}
+
+	/**
+	 * Return the store's arenas, for tests in this package that check them through
+	 * {@code /proc}.
+	 * @return a snapshot of the arenas
+	 */
+	List<SecretArena> arenas() {
+		return this.allocator.arenas();
+	}
+
+	private void ensureOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("LockedSecretStore is closed");
+		}
+	}
+
+	private void checkNotReading() {
+		// A reader holds the read side of the lock, which cannot be upgraded; waiting for
+		// the
+		// write side here would wait for this very thread.
+		if (this.lock.getReadHoldCount() > 0) {
+			throw new IllegalStateException("A read callback must not change the store");
+		}
+	}
+
+	private static void checkName(String name) {
+		String problem = validName(Objects.requireNonNull(name, "'name' must not be null"));
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
+	}
+
+	private static @Nullable String validName(String name) {
+		if (name.isEmpty()) {
+			return "'name' must not be empty";
+		}
+		if (name.length() > MAX_NAME_LENGTH) {
+			return "'name' must be at most " + MAX_NAME_LENGTH + " characters long";
+		}
+		for (int i = 0; i < name.length(); i++) {
+			if (Character.isISOControl(name.charAt(i))) {
+				return "'name' must not contain control characters";
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public String toString() {
+		return "LockedSecretStore[backend=" + this.backend.id() + ", secrets=" + this.entries.size() + ", closed="
+				+ this.closed + "]";
+	}
+
+	/**
+	 * A stored secret: its slot and its length, which may be less than the slot's size.
+	 *
+	 * @param slot the slot
+	 * @param length the secret's length
+	 */
+	private record Entry(Slot slot, long length) {
+
+		MemorySegment secret() {
+			return this.slot.segment().asSlice(0, this.length);
+		}
+
+	}
+
+	/**
+	 * Makes a filled entry, freeing its slot itself when it fails.
+	 */
+	@FunctionalInterface
+	private interface EntryFactory<E extends Exception> {
+
+		Entry create() throws E;
+
+	}
+
+	/**
+	 * The outcome of choosing a backend.
+	 *
+	 * @param provider the arenas of the chosen backend
+	 * @param reason why the store is degraded, or {@code null}
+	 * @param dumpExcluded whether the probe arena was excluded from core dumps
+	 * @param wipeOnFork whether the probe arena was hidden from forked children
+	 */
+	private record Selection(ArenaProvider provider, @Nullable String reason, boolean dumpExcluded,
+			boolean wipeOnFork) {
+
 	}
 
 	/**
