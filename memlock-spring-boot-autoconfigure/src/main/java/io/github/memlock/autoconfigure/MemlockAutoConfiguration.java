@@ -1,7 +1,5 @@
 package io.github.memlock.autoconfigure;
 
-import java.util.Locale;
-
 import io.github.memlock.Backend;
 import io.github.memlock.LockedSecretStore;
 import io.github.memlock.StoreStatus;
@@ -14,7 +12,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -37,7 +39,8 @@ public final class MemlockAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	LockedSecretStore lockedSecretStore(MemlockProperties properties) {
+	LockedSecretStore lockedSecretStore(MemlockProperties properties, Environment environment) {
+		rejectEmptySecretFiles(environment);
 		LockedSecretStore store = createStore(properties);
 		try {
 			new MemlockSecretLoader(properties.getSecrets()).load(store);
@@ -51,6 +54,20 @@ public final class MemlockAutoConfiguration {
 			logger.warn(degradedWarning(properties, status));
 		}
 		return store;
+	}
+
+	/**
+	 * Fail on {@code memlock.secrets.files.<name>=} with no value: binding turns an empty
+	 * value into no entry at all, which would leave the secret silently unloaded.
+	 */
+	private static void rejectEmptySecretFiles(Environment environment) {
+		Binder.get(environment)
+			.bind("memlock.secrets.files", Bindable.mapOf(String.class, String.class))
+			.ifBound((files) -> files.forEach((name, file) -> {
+				if (!StringUtils.hasText(file)) {
+					throw new IllegalStateException("'memlock.secrets.files." + name + "' must not be empty");
+				}
+			}));
 	}
 
 	private LockedSecretStore createStore(MemlockProperties properties) {
@@ -76,14 +93,33 @@ public final class MemlockAutoConfiguration {
 	}
 
 	static String degradedWarning(MemlockProperties properties, StoreStatus status) {
-		String requested = properties.getBackend().name().toLowerCase(Locale.ROOT).replace('_', '-');
-		return "memlock could not keep secrets in locked memory (backend '" + requested + "', now using '"
-				+ status.backend().id() + "'): " + status.degradedReason() + "; RLIMIT_MEMLOCK soft "
-				+ describeLimit(status.limitSoft()) + ", hard " + describeLimit(status.limitHard()) + ", CAP_IPC_LOCK "
-				+ (status.ipcLockCapability() ? "effective" : "not effective") + ". The " + status.secretCount()
-				+ " secret(s) in the store may be swapped to disk and may appear in core dumps. "
-				+ "Raise the locked-memory limit (ulimit -l, systemd LimitMEMLOCK=, docker run --ulimit memlock=...) "
-				+ "or set 'memlock.required=true' to refuse to start instead.";
+		StringBuilder warning = new StringBuilder();
+		if (properties.getBackend() == MemlockProperties.Backend.UNLOCKED) {
+			warning.append("memlock keeps secrets in unlocked memory because 'memlock.backend' is 'unlocked'. ");
+		}
+		else {
+			warning.append("memlock could not keep secrets in locked memory: ")
+				.append(status.degradedReason())
+				.append(". Limits: RLIMIT_MEMLOCK soft ")
+				.append(describeLimit(status.limitSoft()))
+				.append(", hard ")
+				.append(describeLimit(status.limitHard()))
+				.append("; CAP_IPC_LOCK ")
+				.append(status.ipcLockCapability() ? "effective" : "not effective")
+				.append(". ");
+		}
+		warning.append("Secrets in the store may be swapped to disk")
+			.append(status.dumpExcluded() ? "" : " and may appear in core dumps")
+			.append("; health and metrics report the store as degraded. ");
+		if (properties.getBackend() == MemlockProperties.Backend.UNLOCKED) {
+			warning.append("Set 'memlock.backend' to 'auto' to lock them.");
+		}
+		else {
+			warning.append("Raise the locked-memory limit (ulimit -l, systemd LimitMEMLOCK=, ")
+				.append("docker run --ulimit memlock=...) or grant CAP_IPC_LOCK, ")
+				.append("or set 'memlock.required' to true to refuse to start instead.");
+		}
+		return warning.toString();
 	}
 
 	private static String describeLimit(long limit) {

@@ -57,7 +57,7 @@ public final class MemoryLockFailureAnalyzer extends AbstractFailureAnalyzer<Mem
 		}
 		line(description, "CAP_IPC_LOCK", cause.ipcLockCapability() ? "effective" : "not effective");
 		line(description, "User", System.getProperty("user.name", "unknown"));
-		description.append(NL).append("Reason: ").append(cause.getMessage());
+		description.append(NL).append("Reason: ").append(reason(cause));
 		return description.toString().strip();
 	}
 
@@ -88,6 +88,16 @@ public final class MemoryLockFailureAnalyzer extends AbstractFailureAnalyzer<Mem
 		item(action, "Or set 'memlock.required' to false to start with secrets in unlocked memory (swappable, "
 				+ "possibly in core dumps); health and metrics then report the degradation.");
 		return action.toString().strip();
+	}
+
+	/**
+	 * Return the exception's message without its closing remedy, which the action section
+	 * gives in full.
+	 */
+	private static String reason(MemoryLockException cause) {
+		String message = String.valueOf(cause.getMessage());
+		return message.endsWith(cause.remedy())
+				? message.substring(0, message.length() - cause.remedy().length()).stripTrailing() : message;
 	}
 
 	private static boolean isLimitFailure(MemoryLockException cause) {

@@ -27,11 +27,14 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = MemlockAutoConfiguration.class, before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(LockedSecretStore.class)
-@ConditionalOnEnabledHealthIndicator("memlock")
 @EnableConfigurationProperties(MemlockProperties.class)
 public final class MemlockHealthContributorAutoConfiguration {
 
+	// On the method, not the class: Spring resolves every class-level condition before it
+	// evaluates any, and this one's condition class is missing without
+	// spring-boot-health.
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("memlock")
 	@ConditionalOnMissingBean(name = "memlockHealthIndicator")
 	MemlockHealthIndicator memlockHealthIndicator(LockedSecretStore store, MemlockProperties properties) {
 		return new MemlockHealthIndicator(store,
