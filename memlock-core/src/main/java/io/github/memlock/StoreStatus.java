@@ -10,12 +10,16 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of a {@link LockedSecretStore}: where its secrets live and what the kernel
  * reports about that memory.
  *
- * @param backend the backend in use; {@link Backend#UNLOCKED} after a failed start or
- * once a secret had to be placed in unlocked memory
+ * @param backend the backend chosen when the store opened; {@link Backend#UNLOCKED} when
+ * it was selected or no locking backend worked and unlocked memory is allowed (secrets
+ * placed in unlocked memory later, when locked memory cannot grow, leave the backend as
+ * it is and show in {@code locked} and {@code degradedReason} instead)
  * @param locked whether every stored secret is in locked memory ({@code true} for an
- * empty store on a locking backend)
- * @param lockedBytes the bytes of the store's own memory that are locked, as the kernel
- * counts them (whole pages, guard pages excluded)
+ * empty store on a locking backend, {@code false} on the unlocked backend and after
+ * close)
+ * @param lockedBytes the bytes the store's arenas add to the process's {@code VmLck}:
+ * whole data pages, plus the guard pages of {@code memfd-secret} arenas, which the kernel
+ * locks with the rest of the mapping
  * @param lockedPages the pages of the store's own memory that are locked
  * @param usedBytes the bytes taken by stored secrets (their slots)
  * @param capacityBytes the bytes of all the store's arenas (guard pages excluded)

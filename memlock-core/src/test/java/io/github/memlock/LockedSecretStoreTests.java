@@ -9,6 +9,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -339,7 +340,7 @@ class LockedSecretStoreTests {
 
 	private static byte[] filled(int length, byte value) {
 		byte[] bytes = new byte[length];
-		java.util.Arrays.fill(bytes, value);
+		Arrays.fill(bytes, value);
 		return bytes;
 	}
 
