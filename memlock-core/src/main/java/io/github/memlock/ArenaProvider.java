@@ -227,7 +227,13 @@ final class ArenaProvider {
 	}
 
 	private Optional<Set<String>> flags(MemorySegment data) {
-		return ProcFs.self().vmFlags(data.address());
+		try {
+			return ProcFs.self().vmFlags(data.address());
+		}
+		catch (RuntimeException ex) {
+			// smaps could not be read: report the flags as absent rather than guess.
+			return Optional.empty();
+		}
 	}
 
 	private SecretArena arena(MemorySegment mapping, MemorySegment data, long charged, Optional<Set<String>> flags) {
