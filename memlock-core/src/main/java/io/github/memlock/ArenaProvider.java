@@ -17,10 +17,12 @@ import io.github.memlock.nativeaccess.UnsupportedNativeCallException;
  * <ul>
  * <li>{@code memfd-secret}: {@code memfd_secret}, {@code ftruncate}, a shared mapping,
  * {@code MADV_DONTDUMP} and, with wipe on fork, {@code MADV_DONTFORK}. The kernel locks a
- * secret memory mapping itself when it maps it and charges the whole mapping, guard pages
- * included, to {@code RLIMIT_MEMLOCK} ({@code mmap} fails with {@code EAGAIN} beyond it);
- * an explicit {@code mlock} of such pages fails on current kernels because they cannot be
- * pinned, so none is made and the kernel's {@code lo} flag is checked instead.</li>
+ * secret memory mapping itself when it maps it and charges the whole mapping to
+ * {@code RLIMIT_MEMLOCK} ({@code mmap} fails with {@code EAGAIN} beyond it), so the
+ * mapping covers the data pages only and the guard pages are an unlocked
+ * {@code PROT_NONE} reservation around it; an explicit {@code mlock} of such pages fails
+ * on current kernels because they cannot be pinned, so none is made and the kernel's
+ * {@code lo} flag is checked instead.</li>
  * <li>{@code mlock}: a private anonymous mapping whose data pages are locked, with
  * {@code MADV_DONTDUMP} and, with wipe on fork, {@code MADV_WIPEONFORK}. Guard pages are
  * not locked and cost nothing.</li>
@@ -63,14 +65,9 @@ final class ArenaProvider {
 	 */
 	long chargedBytes(int pages) {
 		return switch (this.backend) {
-			case MEMFD_SECRET -> (pages + guardPageCount()) * this.pageSize;
-			case MLOCK -> pages * this.pageSize;
+			case MEMFD_SECRET, MLOCK -> pages * this.pageSize;
 			case UNLOCKED -> 0;
 		};
-	}
-
-	private int guardPageCount() {
-		return this.guardPages ? 2 : 0;
 	}
 
 	/**
@@ -91,19 +88,21 @@ final class ArenaProvider {
 	}
 
 	private SecretArena createSecretMemory(long total, long guard, long dataSize) {
-		MemorySegment mapping = mapSecretMemory(total);
+		// The secret mapping covers the data pages only, placed inside a PROT_NONE
+		// reservation whose ends are the guard pages: the kernel locks and charges every
+		// page of a secret memory mapping, but reserved address space costs nothing.
+		MemorySegment mapping = reserve(total);
 		try {
-			protectGuards(mapping, guard);
-			MemorySegment data = mapping.asSlice(guard, dataSize);
-			adviseIfPossible(mapping, Advice.DONT_DUMP);
+			MemorySegment data = mapSecretMemory(mapping.asSlice(guard, dataSize));
+			adviseIfPossible(data, Advice.DONT_DUMP);
 			if (this.wipeOnFork) {
-				adviseIfPossible(mapping, Advice.DONT_FORK);
+				adviseIfPossible(data, Advice.DONT_FORK);
 			}
 			Optional<Set<String>> flags = flags(data);
 			if (flags.isPresent() && !flags.get().contains("lo")) {
 				throw this.budget.failure(this.backend, "the kernel did not lock the secret memory mapping");
 			}
-			return arena(mapping, data, total, flags);
+			return arena(mapping, data, dataSize, flags);
 		}
 		catch (NativeMemoryException ex) {
 			this.nativeMemory.unmap(mapping);
@@ -115,20 +114,20 @@ final class ArenaProvider {
 		}
 	}
 
-	private MemorySegment mapSecretMemory(long total) {
-		int fd;
+	private MemorySegment reserve(long total) {
 		try {
-			fd = this.nativeMemory.memfdSecret();
+			return this.nativeMemory.reserve(total);
 		}
 		catch (NativeMemoryException ex) {
 			throw this.budget.failure(this.backend, ex);
 		}
+	}
+
+	private MemorySegment mapSecretMemory(MemorySegment placement) {
+		int fd = this.nativeMemory.memfdSecret();
 		try {
-			this.nativeMemory.truncate(fd, total);
-			return this.nativeMemory.mapShared(fd, total);
-		}
-		catch (NativeMemoryException ex) {
-			throw this.budget.failure(this.backend, ex);
+			this.nativeMemory.truncate(fd, placement.byteSize());
+			return this.nativeMemory.mapSharedAt(placement, fd);
 		}
 		finally {
 			closeDescriptor(fd);

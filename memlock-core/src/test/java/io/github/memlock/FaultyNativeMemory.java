@@ -69,6 +69,18 @@ final class FaultyNativeMemory implements NativeMemory {
 	}
 
 	@Override
+	public MemorySegment reserve(long length) {
+		call("mmap");
+		return this.delegate.reserve(length);
+	}
+
+	@Override
+	public MemorySegment mapSharedAt(MemorySegment placement, int fd) {
+		call("mmap");
+		return this.delegate.mapSharedAt(placement, fd);
+	}
+
+	@Override
 	public void unmap(MemorySegment region) {
 		call("munmap");
 		this.delegate.unmap(region);

@@ -30,8 +30,8 @@ public final class StoreLimitProbe {
 			switch (scenario) {
 				case "small" -> small();
 				case "budget-mlock" -> budget("budget-mlock", LockedSecretStore.builder().backend(Backend.MLOCK));
-				case "budget-memfd-secret" -> budget("budget-memfd-secret",
-						LockedSecretStore.builder().backend(Backend.MEMFD_SECRET).guardPages(false));
+				case "budget-memfd-secret" ->
+					budget("budget-memfd-secret", LockedSecretStore.builder().backend(Backend.MEMFD_SECRET));
 				case "denied" -> denied();
 				default -> throw new IllegalArgumentException("Unknown scenario " + scenario);
 			}

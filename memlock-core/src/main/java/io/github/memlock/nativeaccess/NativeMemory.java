@@ -80,6 +80,29 @@ public interface NativeMemory {
 	MemorySegment mapShared(int fd, long length);
 
 	/**
+	 * Reserve address space that faults on any access
+	 * ({@code mmap(NULL, length, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)}). Nothing
+	 * is committed or locked; parts of it can later be replaced with
+	 * {@link #mapSharedAt(MemorySegment, int)}, and the rest serves as guard pages that
+	 * cost no locked memory.
+	 * @param length the length in bytes, a positive multiple of the page size
+	 * @return the reserved region
+	 */
+	MemorySegment reserve(long length);
+
+	/**
+	 * Map a file descriptor shared, readable and writable, exactly over a page-aligned
+	 * part of a region the caller owns, replacing what was there
+	 * ({@code mmap(placement, size, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, fd, 0)}).
+	 * {@code MAP_FIXED} silently replaces any mapping in the range, so the placement must
+	 * lie inside a region returned by {@link #reserve(long)}.
+	 * @param placement where to map, for example a slice of a reserved region
+	 * @param fd the file descriptor, for example from {@link #memfdSecret()}
+	 * @return the mapped region, at the placement's address and of its size
+	 */
+	MemorySegment mapSharedAt(MemorySegment placement, int fd);
+
+	/**
 	 * Unmap a region returned by one of the mapping methods ({@code munmap}).
 	 * @param region the whole region or a page-aligned part of it
 	 */

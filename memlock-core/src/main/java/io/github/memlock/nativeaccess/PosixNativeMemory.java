@@ -30,6 +30,9 @@ abstract sealed class PosixNativeMemory implements NativeMemory permits LinuxNat
 	/** {@code MAP_PRIVATE}, the same on Linux and macOS. */
 	static final int MAP_PRIVATE = 0x02;
 
+	/** {@code MAP_FIXED}, the same on Linux and macOS. */
+	static final int MAP_FIXED = 0x10;
+
 	/**
 	 * {@code MAP_FAILED}, the address {@code mmap} returns on failure
 	 * ({@code (void *) -1}).
@@ -69,11 +72,24 @@ abstract sealed class PosixNativeMemory implements NativeMemory permits LinuxNat
 		return map(length, MAP_SHARED, fd);
 	}
 
+	@Override
+	public MemorySegment reserve(long length) {
+		return map(MemorySegment.NULL, length, PROT_NONE, MAP_PRIVATE | mapAnonymous(), -1);
+	}
+
+	@Override
+	public MemorySegment mapSharedAt(MemorySegment placement, int fd) {
+		return map(placement, placement.byteSize(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd);
+	}
+
 	private MemorySegment map(long length, int flags, int fd) {
+		return map(MemorySegment.NULL, length, PROT_READ | PROT_WRITE, flags, fd);
+	}
+
+	private MemorySegment map(MemorySegment hint, long length, int prot, int flags, int fd) {
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment state = arena.allocate(PosixLibc.CALL_STATE);
-			MemorySegment address = PosixLibc.mmap(state, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, flags, fd,
-					0);
+			MemorySegment address = PosixLibc.mmap(state, hint, length, prot, flags, fd, 0);
 			if (address.address() == MAP_FAILED) {
 				throw failure("mmap", PosixLibc.errno(state));
 			}

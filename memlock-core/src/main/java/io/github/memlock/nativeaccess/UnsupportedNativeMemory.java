@@ -39,6 +39,16 @@ final class UnsupportedNativeMemory implements NativeMemory {
 	}
 
 	@Override
+	public MemorySegment reserve(long length) {
+		throw unsupported("mmap");
+	}
+
+	@Override
+	public MemorySegment mapSharedAt(MemorySegment placement, int fd) {
+		throw unsupported("mmap");
+	}
+
+	@Override
 	public void unmap(MemorySegment region) {
 		throw unsupported("munmap");
 	}

@@ -64,6 +64,30 @@ class MemfdSecretTests {
 	}
 
 	@Test
+	void mapSharedAtShouldLockOnlyThePlacementInsideAnUnlockedReservation() {
+		long page = this.nativeMemory.pageSize();
+		long before = this.procFs.lockedBytes();
+		MemorySegment reservation = this.nativeMemory.reserve(this.length + 2 * page);
+		try {
+			MemorySegment secret = this.nativeMemory.mapSharedAt(reservation.asSlice(page, this.length), this.fd);
+			secret.set(ValueLayout.JAVA_BYTE, this.length - 1, (byte) 7);
+			assertThat(secret.address()).isEqualTo(reservation.address() + page);
+			assertThat(secret.get(ValueLayout.JAVA_BYTE, this.length - 1)).isEqualTo((byte) 7);
+			assertThat(this.procFs.lockedBytes() - before).isEqualTo(this.length);
+			assertThat(this.procFs.vmFlags(secret.address()))
+				.hasValueSatisfying((flags) -> assertThat(flags).contains("lo", "dd"));
+			assertThat(this.procFs.vmFlags(reservation.address()))
+				.hasValueSatisfying((flags) -> assertThat(flags).doesNotContain("lo", "rd", "wr"));
+			assertThat(this.procFs.vmFlags(reservation.address() + page + this.length))
+				.hasValueSatisfying((flags) -> assertThat(flags).doesNotContain("lo", "rd", "wr"));
+		}
+		finally {
+			this.nativeMemory.unmap(reservation);
+		}
+		assertThat(this.procFs.lockedBytes()).isEqualTo(before);
+	}
+
+	@Test
 	void mapSharedShouldGiveMemoryThatCanBeWrittenAndRead() {
 		MemorySegment secret = this.nativeMemory.mapShared(this.fd, this.length);
 		try {
