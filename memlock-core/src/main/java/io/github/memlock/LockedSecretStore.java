@@ -49,10 +49,9 @@ import org.jspecify.annotations.Nullable;
  * thread-safe: readers run concurrently, while removing, replacing and closing wait for
  * running readers before they zeroize memory.
  * <p>
- * Limits: the kernel locks a {@code memfd-secret} mapping as a whole, so there the two
- * guard pages of each arena count against {@code RLIMIT_MEMLOCK} too; file and channel
- * content passes through a one-page locked bounce buffer on that backend, which briefly
- * locks one more page; a callback of {@link #read} must not change the store.
+ * Limits: file and channel content passes through a one-page locked bounce buffer on
+ * the {@code memfd-secret} backend, which briefly locks one more page; a callback of
+ * {@link #read} must not change the store.
  *
  * @since 0.1.0
  */
