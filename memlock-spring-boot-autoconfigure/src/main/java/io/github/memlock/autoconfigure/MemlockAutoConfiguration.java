@@ -1,5 +1,7 @@
 package io.github.memlock.autoconfigure;
 
+import java.util.List;
+
 import io.github.memlock.Backend;
 import io.github.memlock.LockedSecretStore;
 import io.github.memlock.StoreStatus;
@@ -42,18 +44,28 @@ public final class MemlockAutoConfiguration {
 	LockedSecretStore lockedSecretStore(MemlockProperties properties, Environment environment) {
 		rejectEmptySecretFiles(environment);
 		LockedSecretStore store = createStore(properties);
-		try {
-			new MemlockSecretLoader(properties.getSecrets()).load(store);
-		}
-		catch (RuntimeException ex) {
-			store.close();
-			throw ex;
-		}
+		List<String> names = loadSecrets(store, properties);
 		StoreStatus status = store.status();
 		if (status.degraded()) {
 			logger.warn(degradedWarning(properties, status));
 		}
+		if (!names.isEmpty()) {
+			logger.info("Loaded " + names.size() + " secret(s) into the '" + status.backend().id() + "' store: "
+					+ String.join(", ", names));
+		}
 		return store;
+	}
+
+	private static List<String> loadSecrets(LockedSecretStore store, MemlockProperties properties) {
+		try {
+			return new MemlockSecretLoader(properties.getSecrets()).load(store);
+		}
+		catch (RuntimeException ex) {
+			// The bean is never handed out, so nothing else would zeroize what was
+			// loaded.
+			store.close();
+			throw ex;
+		}
 	}
 
 	/**
