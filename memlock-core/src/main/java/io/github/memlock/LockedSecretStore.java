@@ -49,8 +49,8 @@ import org.jspecify.annotations.Nullable;
  * thread-safe: readers run concurrently, while removing, replacing and closing wait for
  * running readers before they zeroize memory.
  * <p>
- * Limits: file and channel content passes through a one-page locked bounce buffer on
- * the {@code memfd-secret} backend, which briefly locks one more page; a callback of
+ * Limits: file and channel content passes through a one-page locked bounce buffer on the
+ * {@code memfd-secret} backend, which briefly locks one more page; a callback of
  * {@link #read} must not change the store.
  *
  * @since 0.1.0
