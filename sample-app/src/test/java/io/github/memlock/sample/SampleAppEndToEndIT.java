@@ -275,8 +275,9 @@ class SampleAppEndToEndIT {
 			else {
 				int colon = line.indexOf(':');
 				mapping.put(line.substring(0, colon), line.substring(colon + 1).trim());
-				// Only the data pages count: with memfd-secret the kernel also locks the
-				// inaccessible guard pages around them.
+				// The flags must be on the pages that hold the secrets, not merely on
+				// some
+				// inaccessible mapping near them.
 				List<String> flags = List.of(mapping.getOrDefault("VmFlags", "").split(" "));
 				if (flags.contains("rd") && flags.contains("wr") && flags.contains("lo") && flags.contains("dd")) {
 					return mapping;
