@@ -84,7 +84,7 @@ final class LockBudget {
 		if (this.maxConfigured && needed > this.maxLockedBytes) {
 			MemlockLimit limit = limit();
 			throw new LockBudgetExceededException(provider.backend(), needed, this.maxLockedBytes, storeMaximum(),
-					limit.soft(), limit.hard(), lockedBytes(), ipcLockEffective());
+					limit.soft(), limit.hard(), lockedBytes(), ipcLockEffective(), true);
 		}
 	}
 
@@ -113,10 +113,11 @@ final class LockBudget {
 		long left = Math.min(storeLeft, processLeft);
 		long needed = provider.chargedBytes(neededPages);
 		if (needed > left) {
-			String source = (storeLeft < processLeft) ? storeMaximum()
+			boolean storeBound = storeLeft < processLeft;
+			String source = storeBound ? storeMaximum()
 					: "RLIMIT_MEMLOCK (the soft limit minus what the process has locked)";
 			throw new LockBudgetExceededException(provider.backend(), needed, left, source, limit.soft(), limit.hard(),
-					locked, ipcLock);
+					locked, ipcLock, storeBound);
 		}
 		int pages = wantedPages;
 		while (pages > neededPages && provider.chargedBytes(pages) > left) {

@@ -10,9 +10,18 @@ package io.github.memlock;
  */
 public final class LockBudgetExceededException extends MemoryLockException {
 
+	/**
+	 * The remedy when the store's own maximum, not the kernel's limit, refused a request.
+	 */
+	static final String STORE_MAXIMUM_REMEDY = "Raise the store's maximum of locked bytes "
+			+ "('memlock.max-locked-bytes', or LockedSecretStore.Builder.maxLockedBytes), "
+			+ "or store fewer or smaller secrets";
+
 	private final long requestedBytes;
 
 	private final long budgetBytes;
+
+	private final boolean storeMaximum;
 
 	/**
 	 * Create an exception for a request that does not fit the locking budget.
@@ -27,16 +36,27 @@ public final class LockBudgetExceededException extends MemoryLockException {
 	public LockBudgetExceededException(Backend backendTried, long requestedBytes, long budgetBytes, long limitSoft,
 			long limitHard, long lockedBytes, boolean ipcLockCapability) {
 		this(backendTried, requestedBytes, budgetBytes, "the locked-memory limit", limitSoft, limitHard, lockedBytes,
-				ipcLockCapability);
+				ipcLockCapability, false);
 	}
 
 	LockBudgetExceededException(Backend backendTried, long requestedBytes, long budgetBytes, String budgetSource,
-			long limitSoft, long limitHard, long lockedBytes, boolean ipcLockCapability) {
+			long limitSoft, long limitHard, long lockedBytes, boolean ipcLockCapability, boolean storeMaximum) {
 		super("Cannot lock " + requestedBytes + " more bytes for secrets: only " + Math.max(budgetBytes, 0)
 				+ " bytes are left under " + budgetSource, backendTried, null, null, limitSoft, limitHard, lockedBytes,
-				ipcLockCapability, remedyFor(backendTried, null), null);
+				ipcLockCapability, storeMaximum ? STORE_MAXIMUM_REMEDY : remedyFor(backendTried, null), null);
 		this.requestedBytes = requestedBytes;
 		this.budgetBytes = budgetBytes;
+		this.storeMaximum = storeMaximum;
+	}
+
+	/**
+	 * Return whether the store's own maximum of locked bytes refused the request, rather
+	 * than the process's {@code RLIMIT_MEMLOCK}; raising the operating-system limit does
+	 * not help then.
+	 * @return whether the store's maximum was the binding limit
+	 */
+	public boolean exceedsStoreMaximum() {
+		return this.storeMaximum;
 	}
 
 	/**

@@ -152,6 +152,8 @@ class LockedSecretStoreBackendTests {
 					assertThat(ex.errnoName()).isNull();
 					assertThat(ex.getMessage()).contains("Cannot lock " + 2 * PAGE_SIZE + " more bytes",
 							"the store's maximum of " + 4 * PAGE_SIZE + " locked bytes");
+					assertThat(ex.exceedsStoreMaximum()).isTrue();
+					assertThat(ex.remedy()).contains("'memlock.max-locked-bytes'").doesNotContain("ulimit");
 				});
 			assertThat(tooBig).containsOnly(0);
 			assertThat(store.names()).containsExactlyInAnyOrder("big", "small");

@@ -101,6 +101,9 @@ public final class MemoryLockFailureAnalyzer extends AbstractFailureAnalyzer<Mem
 	}
 
 	private static boolean isLimitFailure(MemoryLockException cause) {
+		if (cause instanceof LockBudgetExceededException budget && budget.exceedsStoreMaximum()) {
+			return false;
+		}
 		String errnoName = cause.errnoName();
 		return (errnoName != null) ? LIMIT_ERRNOS.contains(errnoName) : cause.call() == null;
 	}

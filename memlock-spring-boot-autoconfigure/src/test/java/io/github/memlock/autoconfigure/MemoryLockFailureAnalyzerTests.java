@@ -2,6 +2,7 @@ package io.github.memlock.autoconfigure;
 
 import io.github.memlock.Backend;
 import io.github.memlock.LockBudgetExceededException;
+import io.github.memlock.LockedSecretStore;
 import io.github.memlock.MemoryLockException;
 import io.github.memlock.nativeaccess.MemlockLimit;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,13 @@ class MemoryLockFailureAnalyzerTests {
 	}
 
 	@Test
+	void analyzeWhenStoreMaximumIsExceededShouldTellHowToRaiseTheMaximumNotTheLimit() {
+		assertThat(analyze(exceedStoreMaximum()).getAction()).contains("'memlock.max-locked-bytes'")
+			.doesNotContain("ulimit -l")
+			.contains("Or set 'memlock.required' to false");
+	}
+
+	@Test
 	void analyzeWhenMemfdSecretIsUnavailableShouldGiveStoreRemedy() {
 		MemoryLockException failure = new MemoryLockException("memfd_secret failed: ENOSYS (Function not implemented)",
 				Backend.MEMFD_SECRET, "memfd_secret", "ENOSYS", 0, 0, 0, false, null);
@@ -100,6 +108,19 @@ class MemoryLockFailureAnalyzerTests {
 	private static MemoryLockException eperm() {
 		return new MemoryLockException("mlock failed: EPERM (Operation not permitted)", Backend.MLOCK, "mlock", "EPERM",
 				0, 0, 0, false, null);
+	}
+
+	private static LockBudgetExceededException exceedStoreMaximum() {
+		try (LockedSecretStore store = LockedSecretStore.builder()
+			.backend(Backend.MLOCK)
+			.maxLockedBytes(4096)
+			.build()) {
+			store.put("large", new byte[8192]);
+			throw new AssertionError("8 KiB should not fit a 4 KiB maximum");
+		}
+		catch (LockBudgetExceededException ex) {
+			return ex;
+		}
 	}
 
 }
