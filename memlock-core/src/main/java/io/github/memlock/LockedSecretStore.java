@@ -144,9 +144,8 @@ public final class LockedSecretStore implements AutoCloseable {
 		if (last == null) {
 			throw new IllegalStateException("No backend was tried");
 		}
-		MemlockLimit limit = this.budget.limit();
-		String reason = String.join("; ", reasons) + "; RLIMIT_MEMLOCK soft "
-				+ MemoryLockException.describeLimit(limit.soft());
+		// The limits have fields of their own in the status; the reason says what failed.
+		String reason = String.join("; ", reasons);
 		if (!builder.allowUnlocked) {
 			throw new MemoryLockException("No backend could lock memory (" + String.join("; ", reasons) + ")",
 					last.backendTried(), last.call(), last.errnoName(), last.limitSoft(), last.limitHard(),

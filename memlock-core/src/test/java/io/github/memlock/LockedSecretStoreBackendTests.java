@@ -93,7 +93,7 @@ class LockedSecretStoreBackendTests {
 			assertThat(status.backend()).isEqualTo(Backend.UNLOCKED);
 			assertThat(status.locked()).isFalse();
 			assertThat(status.degradedReason()).contains("mlock failed: EPERM (Operation not permitted)")
-				.contains("RLIMIT_MEMLOCK soft");
+				.doesNotContain("RLIMIT_MEMLOCK");
 			assertThat(status.lockFailures()).isOne();
 			assertThat(status.lockedBytes()).isZero();
 			assertThat(status.dumpExcluded()).isTrue();
