@@ -49,11 +49,13 @@ java_home=$(sed -n 's/^ *java\.home = //p' "$module/$build_dir/java-settings.txt
 java="$java_home/bin/java"
 jar="$module/$build_dir/memlock-benchmarks.jar"
 "$java" -version 2>&1 | head -1
-native=(--enable-native-access=ALL-UNNAMED)
+native=(--enable-native-access=ALL-UNNAMED -Dslf4j.internal.verbosity=ERROR)
 
 mkdir -p "$results"
 rm -f "$results"/jmh-*.json "$results"/*.csv "$results"/environment.properties
 "$java" "${native[@]}" -cp "$jar" io.github.memlock.benchmarks.report.Environment "$results"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo "${MEMLOCK_BENCH_COMMIT:-unknown}")
+echo "commit=$commit" >> "$results/environment.properties"
 peers=$("$java" "${native[@]}" -cp "$jar" io.github.memlock.benchmarks.peer.Peers)
 echo "peers usable here: $peers"
 

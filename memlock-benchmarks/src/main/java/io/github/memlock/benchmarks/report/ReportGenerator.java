@@ -2,6 +2,7 @@ package io.github.memlock.benchmarks.report;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,8 +114,8 @@ public final class ReportGenerator {
 			}
 		}
 		MarkdownTable table = new MarkdownTable(List.of("what", "value"));
-		List.of("date", "kernel", "arch", "cpu", "cores", "memory", "jdk", "libsodium", "maxMapCount", "memlockLimit",
-				"loadAverage", "loadAverageAtEnd")
+		List.of("date", "commit", "kernel", "arch", "cpu", "cores", "memory", "jdk", "libsodium", "maxMapCount",
+				"memlockLimit", "loadAverage", "loadAverageAtEnd")
 			.forEach((key) -> table.row(List.of(label(key), environment.getProperty(key, "unknown"))));
 		return table.toString();
 	}
@@ -219,11 +220,12 @@ public final class ReportGenerator {
 			double read = score("read32", memlock, 1);
 			double readOnHeap = score("read32", "on-heap", 1);
 			double read2 = score("read32", memlock, 2);
-			table.row(atLeast("put 32 B vs Asherah", memlock, 50, put / putAsherah, "times Asherah's throughput"));
+			table.row(atLeast("put 32 B vs Asherah", memlock, 50, put / putAsherah, "Asherah's throughput"));
 			table.row(atMost("put 32 B vs on-heap (slowdown)", memlock, 3, putOnHeap / put, "slower than on-heap"));
 			table.row(atMost("scoped read 32 B vs on-heap (slowdown)", memlock, 1.5, readOnHeap / read,
 					"slower than on-heap"));
-			table.row(atLeast("scoped read 32 B, 2 threads vs 1", memlock, 1.6, read2 / read, "times 1 thread"));
+			table.row(
+					atLeast("scoped read 32 B, 2 threads vs 1", memlock, 1.6, read2 / read, "the 1-thread throughput"));
 			footprintGoals(table, memlock);
 		}
 		double overhead = startupOverhead();
@@ -250,14 +252,18 @@ public final class ReportGenerator {
 	}
 
 	private static List<String> atLeast(String goal, String peer, double target, double measured, String what) {
-		return List.of(goal, peer, "≥ " + Units.ratio(target), Units.ratio(measured) + " " + what,
+		return List.of(goal, peer, "≥ " + targetRatio(target), Units.ratio(measured) + " " + what,
 				verdict(measured >= target, measured,
 						Units.format("**missed**: %.2f× short of the target", target / measured)));
 	}
 
 	private static List<String> atMost(String goal, String peer, double target, double measured, String what) {
-		return List.of(goal, peer, "≤ " + Units.ratio(target), Units.ratio(measured) + " " + what, verdict(
+		return List.of(goal, peer, "≤ " + targetRatio(target), Units.ratio(measured) + " " + what, verdict(
 				measured <= target, measured, Units.format("**missed**: %.2f× over the target", measured / target)));
+	}
+
+	private static String targetRatio(double target) {
+		return BigDecimal.valueOf(target).stripTrailingZeros().toPlainString() + "×";
 	}
 
 	private static String verdict(boolean met, double measured, String missed) {
