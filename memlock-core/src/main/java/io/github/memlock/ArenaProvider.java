@@ -245,6 +245,8 @@ final class ArenaProvider {
 	 * Zeroize, unlock and unmap an arena. Only called once no slot of the arena holds a
 	 * secret and no reader can reach it.
 	 * @param arena the arena
+	 * @throws NativeMemoryException if {@code munmap} fails; the arena is then
+	 * zero-filled and still mapped
 	 */
 	void release(SecretArena arena) {
 		arena.data().fill((byte) 0);
@@ -254,10 +256,20 @@ final class ArenaProvider {
 			return;
 		}
 		if (this.backend == Backend.MLOCK) {
-			this.nativeMemory.unlock(arena.data());
+			unlockIfPossible(arena.data());
 		}
 		// munmap also drops the kernel's own lock of a secret memory mapping.
 		this.nativeMemory.unmap(arena.mapping());
+	}
+
+	private void unlockIfPossible(MemorySegment data) {
+		try {
+			this.nativeMemory.unlock(data);
+		}
+		catch (NativeMemoryException ex) {
+			// munmap, which follows, removes the lock of every page it unmaps (mlock(2)),
+			// so a failed munlock must not keep the arena mapped and locked.
+		}
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 import io.github.memlock.nativeaccess.MemlockLimit;
+import io.github.memlock.nativeaccess.NativeCallException;
 import io.github.memlock.nativeaccess.NativeMemory;
 import io.github.memlock.nativeaccess.NativeMemoryException;
 import io.github.memlock.nativeaccess.ProcFs;
@@ -68,6 +69,9 @@ public final class LockedSecretStore implements AutoCloseable {
 
 	private static final long INITIAL_STAGING_BYTES = 256;
 
+	private static final String RELEASE_REMEDY = "The memory was zero-filled before unmapping was tried; "
+			+ "call close() again to retry.";
+
 	private final NativeMemory nativeMemory;
 
 	private final Backend backend;
@@ -103,8 +107,8 @@ public final class LockedSecretStore implements AutoCloseable {
 		this.nativeMemory = (builder.nativeMemory != null) ? builder.nativeMemory : NativeMemory.current();
 		this.allowUnlocked = builder.allowUnlocked;
 		this.wipeOnFork = builder.wipeOnFork;
-		this.pageSize = this.nativeMemory.pageSize();
 		this.budget = new LockBudget(this.nativeMemory, builder.maxLockedBytes);
+		this.pageSize = pageSize(builder);
 		ArenaProvider unlocked = provider(Backend.UNLOCKED, builder);
 		Selection selection = select(builder);
 		this.backend = selection.provider().backend();
@@ -114,6 +118,20 @@ public final class LockedSecretStore implements AutoCloseable {
 		this.probedWipeOnFork = selection.wipeOnFork();
 		ArenaProvider locked = (this.backend != Backend.UNLOCKED) ? selection.provider() : null;
 		this.allocator = new SlotAllocator(locked, unlocked, this.allowUnlocked, this.budget, this.pageSize);
+		SecretArena leftover = selection.leftover();
+		if (leftover != null) {
+			this.allocator.keep(selection.provider(), leftover);
+		}
+	}
+
+	private long pageSize(Builder builder) {
+		try {
+			return this.nativeMemory.pageSize();
+		}
+		catch (NativeMemoryException ex) {
+			// Arenas are laid out in pages, so no backend can work without the size.
+			throw this.budget.failure((builder.backend != null) ? builder.backend : Backend.MEMFD_SECRET, ex);
+		}
 	}
 
 	private ArenaProvider provider(Backend backend, Builder builder) {
@@ -157,12 +175,15 @@ public final class LockedSecretStore implements AutoCloseable {
 	private Selection probe(ArenaProvider provider, @Nullable String reason) {
 		this.budget.checkProbe(provider);
 		SecretArena arena = provider.create(1);
+		SecretArena leftover = null;
 		try {
-			return new Selection(provider, reason, arena.dumpExcluded(), arena.wipeOnFork());
-		}
-		finally {
 			provider.release(arena);
 		}
+		catch (NativeMemoryException ex) {
+			// The backend works; the zero-filled probe arena is released on close.
+			leftover = arena;
+		}
+		return new Selection(provider, reason, arena.dumpExcluded(), arena.wipeOnFork(), leftover);
 	}
 
 	private static String reasonOf(MemoryLockException ex) {
@@ -364,7 +385,7 @@ public final class LockedSecretStore implements AutoCloseable {
 			return ChannelTransfer.fill(channel, target, bounce.data());
 		}
 		finally {
-			((bounce.locked()) ? provider : unlockedProvider()).release(bounce);
+			this.allocator.discard((bounce.locked()) ? provider : unlockedProvider(), bounce);
 		}
 	}
 
@@ -376,6 +397,8 @@ public final class LockedSecretStore implements AutoCloseable {
 			if (!this.allowUnlocked) {
 				throw ex;
 			}
+			// The content passes through unlocked memory; count it like any fallback.
+			this.allocator.lockFailed(ex);
 			return unlockedProvider().create(1);
 		}
 	}
@@ -587,24 +610,35 @@ public final class LockedSecretStore implements AutoCloseable {
 	/**
 	 * Zeroize every secret, unlock and unmap all memory of the store. Waits for running
 	 * readers; afterwards every method but {@link #status()}, {@link #toString()} and
-	 * {@code close()} raises {@link IllegalStateException}. Closing twice does nothing.
+	 * {@code close()} raises {@link IllegalStateException}. Closing twice does nothing,
+	 * unless the first close could not unmap some memory: then it tries again.
 	 * @throws IllegalStateException if called from a {@link #read read} callback
+	 * @throws MemoryLockException if some memory could not be unmapped; it is zero-filled
+	 * and the store is closed all the same
 	 */
 	@Override
 	public void close() {
 		checkNotReading();
 		this.lock.writeLock().lock();
 		try {
-			if (this.closed) {
-				return;
-			}
 			this.closed = true;
 			this.entries.clear();
 			this.allocator.releaseAll();
 		}
+		catch (NativeMemoryException ex) {
+			throw releaseFailure(ex);
+		}
 		finally {
 			this.lock.writeLock().unlock();
 		}
+	}
+
+	private MemoryLockException releaseFailure(NativeMemoryException ex) {
+		MemlockLimit limit = this.budget.limit();
+		String errnoName = (ex instanceof NativeCallException call) ? call.errnoName() : null;
+		return new MemoryLockException("Could not release the store's memory: " + ex.getMessage(), this.backend,
+				ex.call(), errnoName, limit.soft(), limit.hard(), this.budget.lockedBytes(),
+				this.budget.ipcLockEffective(), RELEASE_REMEDY, ex);
 	}
 
 	/**
@@ -626,6 +660,15 @@ public final class LockedSecretStore implements AutoCloseable {
 	 */
 	List<SecretArena> arenas() {
 		return this.allocator.arenas();
+	}
+
+	/**
+	 * Return the arenas that hold no secret but could not be unmapped yet, for tests in
+	 * this package that check they hold no secret bytes.
+	 * @return a snapshot of the arenas
+	 */
+	List<SecretArena> leftovers() {
+		return this.allocator.leftovers();
 	}
 
 	private void ensureOpen() {
@@ -702,9 +745,10 @@ public final class LockedSecretStore implements AutoCloseable {
 	 * @param reason why the store is degraded, or {@code null}
 	 * @param dumpExcluded whether the probe arena was excluded from core dumps
 	 * @param wipeOnFork whether the probe arena was hidden from forked children
+	 * @param leftover the probe arena when it could not be unmapped, or {@code null}
 	 */
-	private record Selection(ArenaProvider provider, @Nullable String reason, boolean dumpExcluded,
-			boolean wipeOnFork) {
+	private record Selection(ArenaProvider provider, @Nullable String reason, boolean dumpExcluded, boolean wipeOnFork,
+			@Nullable SecretArena leftover) {
 
 	}
 

@@ -4,9 +4,10 @@ import io.github.memlock.nativeaccess.MemlockLimit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Raised when a {@link LockedSecretStore} cannot lock memory for its secrets. The message
- * says what happened, the process's {@code RLIMIT_MEMLOCK}, what it has locked already
- * and what to do; it never contains secret bytes.
+ * Raised when a {@link LockedSecretStore} cannot lock memory for its secrets, or cannot
+ * unmap it on {@link LockedSecretStore#close() close}. The message says what happened,
+ * the process's {@code RLIMIT_MEMLOCK}, what it has locked already and what to do; it
+ * never contains secret bytes.
  *
  * @since 0.1.0
  */

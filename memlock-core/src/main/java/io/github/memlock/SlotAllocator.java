@@ -3,7 +3,11 @@ package io.github.memlock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
+import io.github.memlock.nativeaccess.NativeMemoryException;
+import io.github.memlock.nativeaccess.ProcFs;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * Secrets go to locked arenas; only when those cannot grow and unlocked memory is allowed
  * do they go to arenas of the unlocked backend. Every method is synchronized; the caller
  * makes sure no reader uses a slot while it is freed.
+ * <p>
+ * An arena that cannot be unmapped when it empties (a failed {@code munmap}) is kept,
+ * zero-filled and never used again, until {@link #releaseAll()} releases it; the locked
+ * memory it still holds stays counted.
  */
 final class SlotAllocator {
 
@@ -42,6 +50,8 @@ final class SlotAllocator {
 	private final int maxArenaPages;
 
 	private final List<SecretArena> arenas = new ArrayList<>();
+
+	private final List<Leftover> leftovers = new ArrayList<>();
 
 	private final List<LinkedHashSet<SlabPage>> partialLocked = new ArrayList<>();
 
@@ -138,10 +148,18 @@ final class SlotAllocator {
 			if (!this.allowUnlocked) {
 				throw ex;
 			}
-			this.lockFailures++;
-			this.lastLockFailure = describe(ex);
+			lockFailed(ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Count a failure to lock memory after which unlocked memory was used instead.
+	 * @param ex the failure
+	 */
+	synchronized void lockFailed(MemoryLockException ex) {
+		this.lockFailures++;
+		this.lastLockFailure = describe(ex);
 	}
 
 	private String describe(MemoryLockException ex) {
@@ -251,10 +269,56 @@ final class SlotAllocator {
 		}
 	}
 
-	private void release(SecretArena arena) {
+	private @Nullable NativeMemoryException release(SecretArena arena) {
 		this.arenas.remove(arena);
 		this.lockedBytes -= arena.chargedBytes();
-		providerOf(arena).release(arena);
+		return tryRelease(providerOf(arena), arena);
+	}
+
+	/**
+	 * Zeroize, unlock and unmap an arena that holds no secret, such as an emptied arena
+	 * or a bounce buffer. If it cannot be unmapped, keep it to retry on
+	 * {@link #releaseAll()}.
+	 * @param provider the provider that created the arena
+	 * @param arena the arena
+	 */
+	synchronized void discard(ArenaProvider provider, SecretArena arena) {
+		tryRelease(provider, arena);
+	}
+
+	private @Nullable NativeMemoryException tryRelease(ArenaProvider provider, SecretArena arena) {
+		try {
+			provider.release(arena);
+			return null;
+		}
+		catch (NativeMemoryException ex) {
+			keep(provider, arena);
+			return ex;
+		}
+	}
+
+	/**
+	 * Keep an arena that holds no secret and could not be unmapped, to retry on
+	 * {@link #releaseAll()}.
+	 * @param provider the provider that created the arena
+	 * @param arena the arena, already zero-filled
+	 */
+	synchronized void keep(ArenaProvider provider, SecretArena arena) {
+		// munlock may have worked where munmap failed; count what the kernel still locks.
+		Optional<Set<String>> flags = flagsOf(arena);
+		boolean locked = flags.map((set) -> set.contains("lo")).orElse(arena.locked());
+		Leftover leftover = new Leftover(provider, arena, locked ? arena.chargedBytes() : 0);
+		this.leftovers.add(leftover);
+		this.lockedBytes += leftover.chargedBytes();
+	}
+
+	private static Optional<Set<String>> flagsOf(SecretArena arena) {
+		try {
+			return ProcFs.self().vmFlags(arena.data().address());
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
 	}
 
 	private ArenaProvider providerOf(SecretArena arena) {
@@ -262,17 +326,27 @@ final class SlotAllocator {
 	}
 
 	/**
-	 * Zeroize, unlock and unmap every arena, whatever its slots hold.
+	 * Zeroize, unlock and unmap every arena, whatever its slots hold, and retry the
+	 * arenas kept because an earlier release failed. An arena that cannot be unmapped now
+	 * is kept for the next call.
+	 * @throws NativeMemoryException the first failure to unmap, after every arena was
+	 * tried
 	 */
 	synchronized void releaseAll() {
-		RuntimeException failure = null;
-		for (SecretArena arena : List.copyOf(this.arenas)) {
+		NativeMemoryException failure = null;
+		for (Leftover leftover : List.copyOf(this.leftovers)) {
 			try {
-				release(arena);
+				leftover.provider().release(leftover.arena());
+				this.leftovers.remove(leftover);
+				this.lockedBytes -= leftover.chargedBytes();
 			}
-			catch (RuntimeException ex) {
+			catch (NativeMemoryException ex) {
 				failure = (failure != null) ? failure : ex;
 			}
+		}
+		for (SecretArena arena : List.copyOf(this.arenas)) {
+			NativeMemoryException ex = release(arena);
+			failure = (failure != null) ? failure : ex;
 		}
 		this.partialLocked.forEach(LinkedHashSet::clear);
 		this.partialUnlocked.forEach(LinkedHashSet::clear);
@@ -306,6 +380,26 @@ final class SlotAllocator {
 	 */
 	synchronized List<SecretArena> arenas() {
 		return List.copyOf(this.arenas);
+	}
+
+	/**
+	 * Return the arenas kept because they could not be unmapped; for tests that check
+	 * that they hold no secret bytes.
+	 * @return a snapshot of the kept arenas
+	 */
+	synchronized List<SecretArena> leftovers() {
+		return this.leftovers.stream().map(Leftover::arena).toList();
+	}
+
+	/**
+	 * An arena that holds no secret but could not be unmapped.
+	 *
+	 * @param provider the provider that created it
+	 * @param arena the arena, zero-filled
+	 * @param chargedBytes the locked memory it still holds
+	 */
+	private record Leftover(ArenaProvider provider, SecretArena arena, long chargedBytes) {
+
 	}
 
 	/**
