@@ -2,10 +2,7 @@ package io.github.memlock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +29,9 @@ class LockedSecretStoreLimitTests {
 	@BeforeAll
 	static void requireLinuxTools() {
 		assumeThat(NativeMemory.current().platform()).isIn(Platform.LINUX_X86_64, Platform.LINUX_AARCH64);
-		assumeThat(onPath("prlimit") && onPath("setpriv")).as("prlimit and setpriv are installed").isTrue();
+		assumeThat(ProcessTools.onPath("prlimit") != null && ProcessTools.onPath("setpriv") != null)
+			.as("prlimit and setpriv are installed")
+			.isTrue();
 	}
 
 	@Test
@@ -103,25 +102,13 @@ class LockedSecretStoreLimitTests {
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of("prlimit", limit, "--"));
 		command.addAll(WITHOUT_IPC_LOCK);
-		command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(),
-				"--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-				System.getProperty("java.class.path"), StoreLimitProbe.class.getName()));
-		command.addAll(List.of(scenarios));
+		command.addAll(ProcessTools.javaCommand(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"),
+				StoreLimitProbe.class, List.of(scenarios)));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
-		Map<String, String> result = new HashMap<>();
-		output.lines().filter((line) -> line.indexOf('=') > 0).forEach((line) -> {
-			int equals = line.indexOf('=');
-			result.put(line.substring(0, equals), line.substring(equals + 1));
-		});
-		return result;
-	}
-
-	private static boolean onPath(String tool) {
-		String path = System.getenv().getOrDefault("PATH", "");
-		return List.of(path.split(":")).stream().anyMatch((directory) -> Files.isExecutable(Path.of(directory, tool)));
+		return ProcessTools.keyValues(output);
 	}
 
 }

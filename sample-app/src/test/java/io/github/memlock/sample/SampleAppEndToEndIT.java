@@ -1,6 +1,5 @@
 package io.github.memlock.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,13 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.memlock.ByteSearch;
+import io.github.memlock.ProcessTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,8 +49,6 @@ class SampleAppEndToEndIT {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(180);
-
 	private static final String TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
 
 	private static final SecureRandom random = new SecureRandom();
@@ -75,7 +72,7 @@ class SampleAppEndToEndIT {
 
 	@BeforeAll
 	static void startSample() throws Exception {
-		java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+		java = ProcessTools.java();
 		jar = Path.of(System.getProperty("memlock.sample.jar", "target/memlock-sample-app.jar")).toAbsolutePath();
 		assertThat(jar).as("the repackaged jar (run the 'package' phase first)").isRegularFile();
 		secrets = new LinkedHashMap<>();
@@ -137,16 +134,12 @@ class SampleAppEndToEndIT {
 	@Test
 	@Order(3)
 	void heapDumpCoreImageAndOutputShouldContainNoSecretBytes() throws Exception {
-		Path jcmd = java.resolveSibling("jcmd");
-		Path gcore = onPath("gcore");
-		assumeTool(Files.isExecutable(jcmd), "jcmd not found next to " + java + ": skipping the dump check");
-		assumeTool(gcore != null, "gcore (gdb) not on PATH: skipping the dump check");
+		ProcessTools.missingDumpTool(java)
+			.ifPresent((reason) -> assumeTool(false, reason + ": skipping the dump check"));
 		Path dumps = Files.createDirectories(temp.resolve("dumps"));
-		Path heapDump = dumps.resolve("sample.hprof");
-		run(List.of(jcmd.toString(), Long.toString(sample.pid()), "GC.heap_dump", "-all", heapDump.toString()));
-		Path core = dumps.resolve("core." + sample.pid());
-		run(List.of(gcore.toString(), "-o", dumps.resolve("core").toString(), Long.toString(sample.pid())));
-		Map<String, byte[]> needles = secretNeedles();
+		Path heapDump = ProcessTools.heapDump(java, sample.pid(), dumps);
+		Path core = ProcessTools.coreImage(sample.pid(), dumps);
+		Map<String, byte[]> needles = ByteSearch.inEveryEncoding(secrets);
 		Map<String, byte[]> control = Map.of("marker", marker.getBytes(StandardCharsets.US_ASCII));
 		assertThat(ByteSearch.find(heapDump, control)).as("the control marker in the heap dump").isPresent();
 		assertThat(ByteSearch.find(core, control)).as("the control marker in the core image").isPresent();
@@ -179,8 +172,8 @@ class SampleAppEndToEndIT {
 	@Test
 	@Order(5)
 	void startWhenRequiredAndLockingForbiddenShouldExitWithFailureAnalysis() throws Exception {
-		Path prlimit = onPath("prlimit");
-		Path setpriv = onPath("setpriv");
+		Path prlimit = ProcessTools.onPath("prlimit");
+		Path setpriv = ProcessTools.onPath("setpriv");
 		assumeTool(prlimit != null, "prlimit not on PATH: skipping the refused-start check");
 		assumeTool(setpriv != null, "setpriv not on PATH: skipping the refused-start check");
 		// RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK (which would bypass the limit for root).
@@ -285,41 +278,6 @@ class SampleAppEndToEndIT {
 			}
 		}
 		return Map.of();
-	}
-
-	private static Map<String, byte[]> secretNeedles() {
-		Map<String, byte[]> needles = new LinkedHashMap<>();
-		secrets.forEach((name, bytes) -> {
-			String text = new String(bytes, StandardCharsets.US_ASCII);
-			needles.put(name, bytes.clone());
-			needles.put(name + " (UTF-16LE)", text.getBytes(StandardCharsets.UTF_16LE));
-			needles.put(name + " (UTF-16BE)", text.getBytes(StandardCharsets.UTF_16BE));
-		});
-		return needles;
-	}
-
-	private static void run(List<String> command) throws IOException, InterruptedException {
-		Path output = Files.createTempFile(temp, "tool", ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-		boolean exited = process.waitFor(TOOL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		if (!exited) {
-			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-		}
-		assertThat(exited && process.exitValue() == 0)
-			.as("%s finished within %s; output:%n%s", command, TOOL_TIMEOUT,
-					Files.readString(output, StandardCharsets.ISO_8859_1))
-			.isTrue();
-	}
-
-	private static Path onPath(String tool) {
-		String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin:/usr/sbin:/sbin");
-		for (String directory : path.split(File.pathSeparator)) {
-			Path candidate = Path.of(directory, tool);
-			if (!directory.isEmpty() && Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		return null;
 	}
 
 	private static String randomToken(int length) {
