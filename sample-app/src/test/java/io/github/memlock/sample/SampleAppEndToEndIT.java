@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.memlock.ByteSearch;
+import io.github.memlock.Markers;
 import io.github.memlock.ProcessTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,6 +191,20 @@ class SampleAppEndToEndIT {
 			System.out.printf("e2e: required start without lock permission exited %d with the failure analysis%n",
 					exit.getAsInt());
 		}
+	}
+
+	@Test
+	@Order(6)
+	void actuatorShouldHideEnvAndConfigpropsAndShowNoSecret() throws Exception {
+		HttpResponse<String> env = get("/actuator/env");
+		HttpResponse<String> configprops = get("/actuator/configprops");
+		assertThat(env.statusCode()).isEqualTo(404);
+		assertThat(configprops.statusCode()).isEqualTo(404);
+		String responses = get("/actuator").body() + get("/actuator/health/memlock").body()
+				+ get("/actuator/prometheus").body();
+		assertThat(Markers.findIn(responses, secrets)).as("a secret in the actuator responses").isEmpty();
+		System.out.printf("e2e: /actuator/env %d, /actuator/configprops %d; no secret in health or metrics%n",
+				env.statusCode(), configprops.statusCode());
 	}
 
 	private static void assumeTool(boolean present, String message) {
