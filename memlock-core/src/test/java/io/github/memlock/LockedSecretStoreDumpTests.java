@@ -107,7 +107,7 @@ class LockedSecretStoreDumpTests {
 
 	private static List<String> probeOptions(String control) {
 		// A small heap, code cache and class space keep the core image small and quick to
-		// search; gcore writes every committed anonymous mapping.
+		// search: gcore writes every anonymous mapping, reserved ones included.
 		List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx32m", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:CompressedClassSpaceSize=32m"));
 		options.add("-D" + SecretDumpProbe.CONTROL_PROPERTY + "=" + control);
