@@ -2,6 +2,8 @@ package io.github.memlock;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
 
 import io.github.memlock.nativeaccess.MemlockLimit;
@@ -47,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * Secrets are read through a callback that receives a read-only view valid only during
  * the call; no method returns a secret as a {@code String} or {@code byte[]}, and
  * {@link #toString()} shows the backend and the number of secrets only. The store is
- * thread-safe: readers run concurrently, while removing, replacing and closing wait for
- * running readers before they zeroize memory.
+ * thread-safe: readers take no store-wide lock and run concurrently, while removing or
+ * replacing a secret waits for that secret's running readers, and closing for all
+ * readers, before memory is zeroized.
  * <p>
  * Limits: file and channel content passes through a one-page locked bounce buffer on the
  * {@code memfd-secret} backend, which briefly locks one more page; a callback of
@@ -68,6 +72,8 @@ public final class LockedSecretStore implements AutoCloseable {
 	static final int MAX_NAME_LENGTH = 255;
 
 	private static final long INITIAL_STAGING_BYTES = 256;
+
+	private static final long READER_WAIT_NANOS = 50_000;
 
 	private static final String RELEASE_REMEDY = "The memory was zero-filled before unmapping was tried; "
 			+ "call close() again to retry.";
@@ -96,10 +102,12 @@ public final class LockedSecretStore implements AutoCloseable {
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-	// Readers hold the read side while they use a slot; changes that zeroize, free or
-	// unmap memory readers may be using take the write side. Readers never exclude each
-	// other.
-	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+	// Readers take no store-wide lock: each entry counts its own readers (see Entry).
+	// Changes hold the read side of this lock so that they run side by side, and close
+	// takes the write side so that no change is half done when the arenas go.
+	private final StampedLock changes = new StampedLock();
+
+	private final ThreadLocal<ReadDepth> readDepth = ThreadLocal.withInitial(ReadDepth::new);
 
 	private volatile boolean closed;
 
@@ -415,30 +423,22 @@ public final class LockedSecretStore implements AutoCloseable {
 	 */
 	private <E extends Exception> void store(String name, EntryFactory<E> factory) throws E {
 		checkNotReading();
-		Entry previous;
-		this.lock.readLock().lock();
+		long stamp = this.changes.readLock();
 		try {
 			ensureOpen();
-			previous = this.entries.put(name, factory.create());
+			Entry previous = this.entries.put(name, factory.create());
+			if (previous != null) {
+				retire(previous);
+			}
 		}
 		finally {
-			this.lock.readLock().unlock();
-		}
-		if (previous != null) {
-			retire(previous);
+			this.changes.unlockRead(stamp);
 		}
 	}
 
 	private void retire(Entry entry) {
-		this.lock.writeLock().lock();
-		try {
-			if (!this.closed) {
-				this.allocator.free(entry.slot());
-			}
-		}
-		finally {
-			this.lock.writeLock().unlock();
-		}
+		entry.retire();
+		this.allocator.free(entry.slot());
 	}
 
 	/**
@@ -457,13 +457,15 @@ public final class LockedSecretStore implements AutoCloseable {
 	 */
 	public <T extends @Nullable Object> T read(String name, Function<MemorySegment, T> reader) {
 		Objects.requireNonNull(reader, "'reader' must not be null");
-		this.lock.readLock().lock();
+		Entry entry = acquire(name);
+		ReadDepth depth = this.readDepth.get();
+		depth.count++;
 		try {
-			Entry entry = entry(name);
 			return ScopedSegments.read(entry.secret(), reader);
 		}
 		finally {
-			this.lock.readLock().unlock();
+			depth.count--;
+			entry.release();
 		}
 	}
 
@@ -478,12 +480,12 @@ public final class LockedSecretStore implements AutoCloseable {
 	 */
 	public boolean matches(String name, byte[] candidate) {
 		Objects.requireNonNull(candidate, "'candidate' must not be null");
-		this.lock.readLock().lock();
+		Entry entry = acquire(name);
 		try {
-			return SecretEncoding.matches(entry(name).secret(), candidate);
+			return SecretEncoding.matches(entry.secret(), candidate);
 		}
 		finally {
-			this.lock.readLock().unlock();
+			entry.release();
 		}
 	}
 
@@ -500,28 +502,42 @@ public final class LockedSecretStore implements AutoCloseable {
 	 */
 	public boolean matches(String name, char[] candidate) {
 		Objects.requireNonNull(candidate, "'candidate' must not be null");
-		this.lock.readLock().lock();
+		Entry entry = acquire(name);
 		try {
-			return SecretEncoding.matches(entry(name).secret(), candidate);
+			return SecretEncoding.matches(entry.secret(), candidate);
 		}
 		finally {
-			this.lock.readLock().unlock();
+			entry.release();
 		}
-	}
-
-	private Entry entry(String name) {
-		ensureOpen();
-		Entry entry = this.entries.get(Objects.requireNonNull(name, "'name' must not be null"));
-		if (entry == null) {
-			throw new NoSuchElementException(
-					(validName(name) == null) ? "No secret named '" + name + "'" : "No secret with that name");
-		}
-		return entry;
 	}
 
 	/**
-	 * Remove a secret and zeroize its memory at once (after running readers of the store
-	 * return). An arena left without secrets is zeroized, unlocked and unmapped.
+	 * Find a secret's entry and register the caller as one of its readers. An entry found
+	 * just as it is being replaced or removed refuses new readers; the lookup is then
+	 * repeated and finds the replacement, nothing, or a closed store.
+	 */
+	private Entry acquire(String name) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		while (true) {
+			ensureOpen();
+			Entry entry = this.entries.get(name);
+			if (entry == null) {
+				// close() empties the map after marking the store closed; say closed, not
+				// missing.
+				ensureOpen();
+				throw new NoSuchElementException(
+						(validName(name) == null) ? "No secret named '" + name + "'" : "No secret with that name");
+			}
+			if (entry.tryAcquire()) {
+				return entry;
+			}
+			Thread.onSpinWait();
+		}
+	}
+
+	/**
+	 * Remove a secret and zeroize its memory at once (after its running readers return).
+	 * An arena left without secrets is zeroized, unlocked and unmapped.
 	 * @param name the secret's name
 	 * @return whether a secret of that name was stored
 	 * @throws IllegalStateException if the store is closed or the call is made from a
@@ -530,18 +546,18 @@ public final class LockedSecretStore implements AutoCloseable {
 	public boolean remove(String name) {
 		Objects.requireNonNull(name, "'name' must not be null");
 		checkNotReading();
-		this.lock.writeLock().lock();
+		long stamp = this.changes.readLock();
 		try {
 			ensureOpen();
 			Entry entry = this.entries.remove(name);
 			if (entry == null) {
 				return false;
 			}
-			this.allocator.free(entry.slot());
+			retire(entry);
 			return true;
 		}
 		finally {
-			this.lock.writeLock().unlock();
+			this.changes.unlockRead(stamp);
 		}
 	}
 
@@ -619,9 +635,10 @@ public final class LockedSecretStore implements AutoCloseable {
 	@Override
 	public void close() {
 		checkNotReading();
-		this.lock.writeLock().lock();
+		long stamp = this.changes.writeLock();
 		try {
 			this.closed = true;
+			this.entries.values().forEach(Entry::retire);
 			this.entries.clear();
 			this.allocator.releaseAll();
 		}
@@ -629,7 +646,7 @@ public final class LockedSecretStore implements AutoCloseable {
 			throw releaseFailure(ex);
 		}
 		finally {
-			this.lock.writeLock().unlock();
+			this.changes.unlockWrite(stamp);
 		}
 	}
 
@@ -678,10 +695,9 @@ public final class LockedSecretStore implements AutoCloseable {
 	}
 
 	private void checkNotReading() {
-		// A reader holds the read side of the lock, which cannot be upgraded; waiting for
-		// the
-		// write side here would wait for this very thread.
-		if (this.lock.getReadHoldCount() > 0) {
+		// Replacing, removing and closing wait for the readers of an entry; from inside a
+		// callback that would wait for this very thread.
+		if (this.readDepth.get().count > 0) {
 			throw new IllegalStateException("A read callback must not change the store");
 		}
 	}
@@ -715,16 +731,89 @@ public final class LockedSecretStore implements AutoCloseable {
 	}
 
 	/**
-	 * A stored secret: its slot and its length, which may be less than the slot's size.
-	 *
-	 * @param slot the slot
-	 * @param length the secret's length
+	 * A stored secret: its slot, its length, and a count of the readers using it.
+	 * <p>
+	 * Each entry counts its own readers, so readers of different secrets touch no shared
+	 * memory and scale with the cores; one store-wide read lock made two threads read at
+	 * a quarter of the rate of one (see docs/benchmarks.md). Retiring an entry makes it
+	 * refuse new readers and waits for the running ones before its slot is zeroized.
 	 */
-	private record Entry(Slot slot, long length) {
+	private static final class Entry {
+
+		private static final int RETIRED = Integer.MIN_VALUE;
+
+		private static final VarHandle STATE;
+
+		static {
+			try {
+				STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		private final Slot slot;
+
+		private final MemorySegment secret;
+
+		// The number of running readers, with RETIRED set once no new reader may start.
+		private volatile int state;
+
+		Entry(Slot slot, long length) {
+			this.slot = slot;
+			this.secret = slot.segment().asSlice(0, length);
+		}
+
+		Slot slot() {
+			return this.slot;
+		}
 
 		MemorySegment secret() {
-			return this.slot.segment().asSlice(0, this.length);
+			return this.secret;
 		}
+
+		boolean tryAcquire() {
+			int current = this.state;
+			while (current >= 0) {
+				int witness = (int) STATE.compareAndExchange(this, current, current + 1);
+				if (witness == current) {
+					return true;
+				}
+				current = witness;
+			}
+			return false;
+		}
+
+		void release() {
+			STATE.getAndAdd(this, -1);
+		}
+
+		/**
+		 * Refuse new readers, then wait for the running ones. Callbacks are short, so the
+		 * wait spins first and only then sleeps in small steps.
+		 */
+		void retire() {
+			int current = (int) STATE.getAndBitwiseOr(this, RETIRED);
+			for (int spins = 0; (current & ~RETIRED) != 0; spins++) {
+				if (spins < 1_000) {
+					Thread.onSpinWait();
+				}
+				else {
+					LockSupport.parkNanos(this, READER_WAIT_NANOS);
+				}
+				current = this.state;
+			}
+		}
+
+	}
+
+	/**
+	 * How deeply the current thread is inside {@link #read read} callbacks of this store.
+	 */
+	private static final class ReadDepth {
+
+		private int count;
 
 	}
 
