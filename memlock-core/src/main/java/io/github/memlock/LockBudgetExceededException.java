@@ -60,6 +60,16 @@ public final class LockBudgetExceededException extends MemoryLockException {
 	}
 
 	/**
+	 * Describe the refusal in one clause, for a degraded store's reason: the limits have
+	 * fields of their own in the status, so they are not repeated here.
+	 * @return the reason
+	 */
+	String reason() {
+		return "locking " + this.requestedBytes + " more bytes would exceed the budget of "
+				+ Math.max(this.budgetBytes, 0) + " bytes" + (this.storeMaximum ? " set by the store's maximum" : "");
+	}
+
+	/**
 	 * Return the bytes that would have had to be locked for the request (whole pages).
 	 * @return the requested bytes
 	 */

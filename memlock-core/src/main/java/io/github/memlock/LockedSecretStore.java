@@ -200,8 +200,7 @@ public final class LockedSecretStore implements AutoCloseable {
 			return nativeFailure.getMessage();
 		}
 		if (ex instanceof LockBudgetExceededException budgetExceeded) {
-			return "locking " + budgetExceeded.requestedBytes() + " bytes would exceed the budget of "
-					+ Math.max(budgetExceeded.budgetBytes(), 0) + " bytes";
+			return budgetExceeded.reason();
 		}
 		return String.valueOf(ex.getMessage());
 	}

@@ -163,11 +163,10 @@ final class SlotAllocator {
 	}
 
 	private String describe(MemoryLockException ex) {
-		String reason = (ex instanceof LockBudgetExceededException budgetExceeded)
-				? "locking " + budgetExceeded.requestedBytes() + " more bytes would exceed the budget of "
-						+ Math.max(budgetExceeded.budgetBytes(), 0) + " bytes"
-				: String.valueOf((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage());
-		return reason + "; RLIMIT_MEMLOCK soft " + MemoryLockException.describeLimit(ex.limitSoft());
+		if (ex instanceof LockBudgetExceededException budgetExceeded) {
+			return budgetExceeded.reason();
+		}
+		return String.valueOf((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage());
 	}
 
 	private int pagesFor(long size) {

@@ -39,6 +39,10 @@ public final class MemlockAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MemlockAutoConfiguration.class);
 
+	// How the store's degraded reason ends when its own maximum, not RLIMIT_MEMLOCK,
+	// refused (LockBudgetExceededException).
+	private static final String STORE_MAXIMUM_REASON = "set by the store's maximum";
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	LockedSecretStore lockedSecretStore(MemlockProperties properties, Environment environment) {
@@ -125,6 +129,12 @@ public final class MemlockAutoConfiguration {
 			.append("; health and metrics report the store as degraded. ");
 		if (properties.getBackend() == MemlockProperties.Backend.UNLOCKED) {
 			warning.append("Set 'memlock.backend' to 'auto' to lock them.");
+		}
+		else if (String.valueOf(status.degradedReason()).contains(STORE_MAXIMUM_REASON)) {
+			// Raising the kernel's limit does not help when the store's own maximum
+			// refused.
+			warning.append("Raise 'memlock.max-locked-bytes' or store fewer or smaller secrets, ")
+				.append("or set 'memlock.required' to true to refuse to start instead.");
 		}
 		else {
 			warning.append("Raise the locked-memory limit (ulimit -l, systemd LimitMEMLOCK=, ")

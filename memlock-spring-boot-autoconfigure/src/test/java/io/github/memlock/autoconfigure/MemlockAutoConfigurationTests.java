@@ -111,6 +111,19 @@ class MemlockAutoConfigurationTests {
 				.satisfies((failure) -> assertThat(failure).hasRootCauseInstanceOf(MemoryLockException.class)));
 	}
 
+	@Test
+	void runWhenSecretsExceedMaxLockedBytesShouldWarnToRaiseTheMaximumNotTheLimit(CapturedOutput output)
+			throws Exception {
+		this.contextRunner
+			.withPropertyValues("memlock.max-locked-bytes=4KB",
+					"memlock.secrets.files.big=" + fileOfSize("big", 64 * 1024))
+			.run((context) -> assertThat(context.getBean(LockedSecretStore.class).status())
+				.satisfies((status) -> assertThat(status.degraded()).isTrue())
+				.satisfies((status) -> assertThat(output).contains("set by the store's maximum",
+						"Raise 'memlock.max-locked-bytes'"))
+				.satisfies((status) -> assertThat(output).doesNotContain("ulimit -l")));
+	}
+
 	private Path fileOfSize(String name, int size) throws Exception {
 		return Files.write(this.temp.resolve(name), "x".repeat(size).getBytes(StandardCharsets.US_ASCII));
 	}
