@@ -292,6 +292,12 @@ class LockedSecretStoreConcurrencyTests {
 		return store.read(name(index), (segment) -> versionOf(segment, index));
 	}
 
+	private static int lingeringVersionOf(MemorySegment segment, int index) {
+		int version = versionOf(segment, index);
+		Thread.yield();
+		return (versionOf(segment, index) == version) ? version : TORN;
+	}
+
 	/**
 	 * Return the version of a whole value of the name with the given index, or
 	 * {@link #TORN} when the segment holds anything else.
@@ -391,7 +397,7 @@ class LockedSecretStoreConcurrencyTests {
 			int choice = random.nextInt(10);
 			int own = random.nextInt(NAMES / THREADS) * THREADS + this.number;
 			if (choice < 4) {
-				read(random.nextInt(NAMES));
+				read(random.nextInt(NAMES), random.nextInt(8) == 0);
 			}
 			else if (choice < 6) {
 				int index = random.nextInt(NAMES);
@@ -410,9 +416,14 @@ class LockedSecretStoreConcurrencyTests {
 			return index % THREADS == this.number;
 		}
 
-		private void read(int index) {
+		/**
+		 * Read a name's value; a lingering read checks it, yields the processor and
+		 * checks it again, which gives writers time to change what it reads.
+		 */
+		private void read(int index, boolean linger) {
 			try {
-				int version = versionIn(this.store, index);
+				int version = this.store.read(name(index),
+						(segment) -> linger ? lingeringVersionOf(segment, index) : versionOf(segment, index));
 				if (version == TORN) {
 					problem("a read of %s saw no whole value".formatted(name(index)));
 				}
