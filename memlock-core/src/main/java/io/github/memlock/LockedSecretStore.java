@@ -313,14 +313,16 @@ public final class LockedSecretStore implements AutoCloseable {
 	}
 
 	private Entry readSized(ReadableByteChannel channel, long size) throws IOException {
-		Slot slot = this.allocator.allocate(size);
-		try {
-			long length = transfer(channel, slot.segment().asSlice(0, size), slot.arena());
-			return new Entry(slot, length);
-		}
-		catch (IOException | RuntimeException ex) {
-			this.allocator.free(slot);
-			throw ex;
+		try (BounceBuffer bounce = openBounceBuffer()) {
+			Slot slot = this.allocator.allocate(size);
+			try {
+				long length = bounce.transfer(channel, slot.segment().asSlice(0, size), slot.arena());
+				return new Entry(slot, length);
+			}
+			catch (IOException | RuntimeException ex) {
+				this.allocator.free(slot);
+				throw ex;
+			}
 		}
 	}
 
@@ -347,12 +349,18 @@ public final class LockedSecretStore implements AutoCloseable {
 	}
 
 	private Entry readStaged(ReadableByteChannel channel) throws IOException {
+		try (BounceBuffer bounce = openBounceBuffer()) {
+			return readStaged(channel, bounce);
+		}
+	}
+
+	private Entry readStaged(ReadableByteChannel channel, BounceBuffer bounce) throws IOException {
 		Slot staging = this.allocator.allocate(INITIAL_STAGING_BYTES);
 		long length = 0;
 		try {
 			while (true) {
 				MemorySegment free = staging.segment().asSlice(length);
-				long read = transfer(channel, free, staging.arena());
+				long read = bounce.transfer(channel, free, staging.arena());
 				length += read;
 				if (length > MAX_CHANNEL_SECRET_BYTES) {
 					throw new IOException(
@@ -381,24 +389,26 @@ public final class LockedSecretStore implements AutoCloseable {
 		return to;
 	}
 
-	private long transfer(ReadableByteChannel channel, MemorySegment target, SecretArena arena) throws IOException {
-		if (arena.kernelAccessible()) {
-			return ChannelTransfer.fill(channel, target, null);
+	/**
+	 * Open the bounce buffer that file and channel content passes through on the
+	 * {@code memfd-secret} backend, whose pages the kernel cannot write to. It is opened
+	 * before the secret's slot, so that when locked memory runs out it is the slot that
+	 * meets the end of the budget: the budget check then refuses it, or sends it to
+	 * unlocked memory, instead of {@code mlock} failing on the bounce buffer.
+	 */
+	private BounceBuffer openBounceBuffer() {
+		if (this.backend != Backend.MEMFD_SECRET) {
+			return new BounceBuffer(null, null);
 		}
 		ArenaProvider provider = new ArenaProvider(this.nativeMemory, Backend.MLOCK, false, this.wipeOnFork,
 				this.pageSize, this.budget);
-		SecretArena bounce = bounceBuffer(provider);
 		try {
-			return ChannelTransfer.fill(channel, target, bounce.data());
-		}
-		finally {
-			this.allocator.discard((bounce.locked()) ? provider : unlockedProvider(), bounce);
-		}
-	}
-
-	private SecretArena bounceBuffer(ArenaProvider provider) {
-		try {
-			return provider.create(1);
+			// Checked as a page of the store's own backend, so a refusal names that
+			// backend.
+			ArenaProvider charged = new ArenaProvider(this.nativeMemory, this.backend, false, this.wipeOnFork,
+					this.pageSize, this.budget);
+			this.budget.fit(charged, 1, 1, this.allocator.usage().lockedBytes());
+			return new BounceBuffer(provider, provider.create(1));
 		}
 		catch (MemoryLockException ex) {
 			if (!this.allowUnlocked) {
@@ -406,7 +416,8 @@ public final class LockedSecretStore implements AutoCloseable {
 			}
 			// The content passes through unlocked memory; count it like any fallback.
 			this.allocator.lockFailed(ex);
-			return unlockedProvider().create(1);
+			ArenaProvider unlocked = unlockedProvider();
+			return new BounceBuffer(unlocked, unlocked.create(1));
 		}
 	}
 
@@ -802,6 +813,40 @@ public final class LockedSecretStore implements AutoCloseable {
 					LockSupport.parkNanos(this, READER_WAIT_NANOS);
 				}
 				current = this.state;
+			}
+		}
+
+	}
+
+	/**
+	 * A one-page buffer for content on its way into memory the kernel cannot write to, or
+	 * none where the kernel can write to the target directly.
+	 */
+	private final class BounceBuffer implements AutoCloseable {
+
+		private final @Nullable ArenaProvider provider;
+
+		private final @Nullable SecretArena arena;
+
+		BounceBuffer(@Nullable ArenaProvider provider, @Nullable SecretArena arena) {
+			this.provider = provider;
+			this.arena = arena;
+		}
+
+		long transfer(ReadableByteChannel channel, MemorySegment target, SecretArena targetArena) throws IOException {
+			if (targetArena.kernelAccessible()) {
+				return ChannelTransfer.fill(channel, target, null);
+			}
+			if (this.arena == null) {
+				throw new IllegalStateException("No bounce buffer for memory the kernel cannot write to");
+			}
+			return ChannelTransfer.fill(channel, target, this.arena.data());
+		}
+
+		@Override
+		public void close() {
+			if (this.provider != null && this.arena != null) {
+				LockedSecretStore.this.allocator.discard(this.provider, this.arena);
 			}
 		}
 

@@ -1,5 +1,9 @@
 package io.github.memlock;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.github.memlock.nativeaccess.ProcFs;
@@ -21,8 +25,9 @@ public final class StoreLimitProbe {
 	/**
 	 * Run the scenarios named in the arguments: {@code small} (100 secrets of 32 bytes on
 	 * the default backend), {@code budget-mlock} and {@code budget-memfd-secret} (60 KiB,
-	 * then 8 KiB more), {@code denied} (opening with and without unlocked memory
-	 * allowed).
+	 * then 8 KiB more), {@code files-mlock} and {@code files-memfd-secret} (files of
+	 * 3,000 bytes, a page each, until the budget refuses one), {@code denied} (opening
+	 * with and without unlocked memory allowed).
 	 * @param args the scenarios
 	 */
 	public static void main(String[] args) {
@@ -32,6 +37,8 @@ public final class StoreLimitProbe {
 				case "budget-mlock" -> budget("budget-mlock", LockedSecretStore.builder().backend(Backend.MLOCK));
 				case "budget-memfd-secret" ->
 					budget("budget-memfd-secret", LockedSecretStore.builder().backend(Backend.MEMFD_SECRET));
+				case "files-mlock" -> files("files-mlock", Backend.MLOCK);
+				case "files-memfd-secret" -> files("files-memfd-secret", Backend.MEMFD_SECRET);
 				case "denied" -> denied();
 				default -> throw new IllegalArgumentException("Unknown scenario " + scenario);
 			}
@@ -86,6 +93,48 @@ public final class StoreLimitProbe {
 			status(scenario, store.status());
 		}
 		print(scenario, "vmLckAfterClose", ProcFs.self().lockedBytes());
+	}
+
+	private static void files(String scenario, Backend backend) {
+		LockedSecretStore opened;
+		try {
+			opened = LockedSecretStore.builder().backend(backend).build();
+		}
+		catch (MemoryLockException ex) {
+			print(scenario, "unavailable", ex.getMessage());
+			return;
+		}
+		try (LockedSecretStore store = opened) {
+			Path file = Files.createTempFile("memlock-limit", ".secret");
+			try {
+				fill(store, file, scenario);
+			}
+			finally {
+				Files.delete(file);
+			}
+			print(scenario, "stored", store.size());
+			print(scenario, "vmLck", ProcFs.self().lockedBytes());
+			status(scenario, store.status());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void fill(LockedSecretStore store, Path file, String scenario) throws IOException {
+		for (int i = 0; i < 64; i++) {
+			Files.write(file, content(i, 3000));
+			try {
+				store.putFile("secret-" + i, file);
+			}
+			catch (MemoryLockException ex) {
+				print(scenario, "error", ex.getClass().getSimpleName());
+				print(scenario, "errorBackend", ex.backendTried().id());
+				print(scenario, "errorCall", ex.call());
+				return;
+			}
+		}
+		print(scenario, "error", "none");
 	}
 
 	private static void denied() {
