@@ -104,7 +104,22 @@ final class LockBudget {
 	 * @throws LockBudgetExceededException if not even {@code neededPages} fit
 	 */
 	int fit(ArenaProvider provider, int neededPages, int wantedPages, long storeLocked) {
-		long storeLeft = this.maxLockedBytes - storeLocked;
+		return fitWithin(provider, neededPages, wantedPages, this.maxLockedBytes - storeLocked);
+	}
+
+	/**
+	 * Check that a short-lived arena, such as a bounce buffer, fits under
+	 * {@code RLIMIT_MEMLOCK}. The store's maximum bounds what the store keeps, so it does
+	 * not apply.
+	 * @param provider the provider of the arena
+	 * @param pages the arena's pages
+	 * @throws LockBudgetExceededException if the arena does not fit
+	 */
+	void checkTransient(ArenaProvider provider, int pages) {
+		fitWithin(provider, pages, pages, Long.MAX_VALUE);
+	}
+
+	private int fitWithin(ArenaProvider provider, int neededPages, int wantedPages, long storeLeft) {
 		boolean ipcLock = ipcLockEffective();
 		MemlockLimit limit = limit();
 		boolean limited = !ipcLock && !limit.softUnlimited() && limit.soft() >= 0;

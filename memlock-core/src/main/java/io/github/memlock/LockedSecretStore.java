@@ -407,7 +407,7 @@ public final class LockedSecretStore implements AutoCloseable {
 			// backend.
 			ArenaProvider charged = new ArenaProvider(this.nativeMemory, this.backend, false, this.wipeOnFork,
 					this.pageSize, this.budget);
-			this.budget.fit(charged, 1, 1, this.allocator.usage().lockedBytes());
+			this.budget.checkTransient(charged, 1);
 			return new BounceBuffer(provider, provider.create(1));
 		}
 		catch (MemoryLockException ex) {

@@ -81,7 +81,9 @@ public final class MemlockAutoConfiguration {
 			.bind("memlock.secrets.files", Bindable.mapOf(String.class, String.class))
 			.ifBound((files) -> files.forEach((name, file) -> {
 				if (!StringUtils.hasText(file)) {
-					throw new IllegalStateException("'memlock.secrets.files." + name + "' must not be empty");
+					throw new SecretLoadingException("'memlock.secrets.files." + name
+							+ "' must not be empty; give the path of the file that holds the secret or remove the property",
+							null, null);
 				}
 			}));
 	}

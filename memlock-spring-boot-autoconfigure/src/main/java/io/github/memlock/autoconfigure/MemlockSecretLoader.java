@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * wherever its symbolic links lead.
  * <p>
  * The content is stored byte for byte, NUL bytes and a trailing newline included; names
- * with spaces, dots or non-ASCII letters are kept as they are. Loading fails with an
- * {@link IllegalStateException} whose message names the file and the property and says
+ * with spaces, dots or non-ASCII letters are kept as they are. Loading fails with a
+ * {@link SecretLoadingException} whose message names the file and the property and says
  * what to do, before any secret is stored, when a directory or file is missing or cannot
  * be read, a name is given twice or is already in the store, or a file's name has control
  * characters or bytes the JVM cannot decode in its file-name encoding
@@ -81,7 +81,7 @@ public final class MemlockSecretLoader {
 	 * Find every configured secret, then store each under its name.
 	 * @param store the store to fill
 	 * @return the names of the stored secrets, in loading order
-	 * @throws IllegalStateException if a source cannot be read, is empty or has a name
+	 * @throws SecretLoadingException if a source cannot be read, is empty or has a name
 	 * that is given twice, already stored or not a valid secret name, or if the store
 	 * cannot lock memory for a secret (the cause is then the store's
 	 * {@link MemoryLockException})
@@ -200,7 +200,7 @@ public final class MemlockSecretLoader {
 		}
 	}
 
-	private static IllegalStateException unresolvable(Path link, String property, IOException ex) {
+	private static SecretLoadingException unresolvable(Path link, String property, IOException ex) {
 		return failure("Cannot resolve secret link '" + link + "' ('" + property + "'): " + describe(ex), ex);
 	}
 
@@ -269,8 +269,8 @@ public final class MemlockSecretLoader {
 		logger.warn(printable("Skipping '" + entry + "' in secret directory ('" + property + "'): " + reason));
 	}
 
-	private static IllegalStateException failure(String message, @Nullable Throwable cause) {
-		return new IllegalStateException(printable(message), cause);
+	private static SecretLoadingException failure(String message, @Nullable Throwable cause) {
+		return new SecretLoadingException(printable(message), null, cause);
 	}
 
 	/**
@@ -321,7 +321,8 @@ public final class MemlockSecretLoader {
 						ex);
 			}
 			catch (MemoryLockException ex) {
-				throw failure("Cannot lock " + describe() + ": " + ex.getMessage(), ex);
+				throw new SecretLoadingException(printable("Cannot lock " + describe() + ": " + ex.getMessage()),
+						printable(describe()), ex);
 			}
 			if (store.read(this.name, MemorySegment::byteSize) == 0) {
 				store.remove(this.name);

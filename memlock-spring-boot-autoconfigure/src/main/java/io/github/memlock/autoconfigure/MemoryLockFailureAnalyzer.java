@@ -36,15 +36,19 @@ public final class MemoryLockFailureAnalyzer extends AbstractFailureAnalyzer<Mem
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, MemoryLockException cause) {
-		return new FailureAnalysis(description(cause), action(cause), cause);
+		return new FailureAnalysis(description(rootFailure, cause), action(cause), cause);
 	}
 
-	private String description(MemoryLockException cause) {
+	private String description(Throwable rootFailure, MemoryLockException cause) {
 		boolean required = this.environment.getProperty("memlock.required", Boolean.class, false);
 		StringBuilder description = new StringBuilder();
 		description.append("memlock could not keep secrets in locked memory");
 		description.append(required ? ", and 'memlock.required' is true, so the application refuses to start." : ".");
 		description.append(NL).append(NL);
+		SecretLoadingException loading = findCause(rootFailure, SecretLoadingException.class);
+		if (loading != null && loading.secret() != null) {
+			line(description, "Secret", loading.secret());
+		}
 		line(description, "Backend tried", cause.backendTried().id());
 		line(description, "Failed call", orNone(cause.call()));
 		line(description, "Error", orNone(cause.errnoName()));

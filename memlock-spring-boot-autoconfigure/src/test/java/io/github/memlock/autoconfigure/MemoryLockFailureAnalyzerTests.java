@@ -90,6 +90,15 @@ class MemoryLockFailureAnalyzerTests {
 	}
 
 	@Test
+	void analyzeWhenLoadingASecretFailedShouldNameTheSecret() {
+		SecretLoadingException loading = new SecretLoadingException("Cannot lock secret 'big'",
+				"secret 'big' from 'big.key' ('memlock.secrets.files.big')", eperm());
+		assertThat(new MemoryLockFailureAnalyzer(this.environment).analyze(loading).getDescription())
+			.contains("Secret:           secret 'big' from 'big.key' ('memlock.secrets.files.big')")
+			.contains("Error:            EPERM");
+	}
+
+	@Test
 	void springFactoriesShouldRegisterAnalyzer() {
 		// Some of Spring Boot's own analyzers need classes this module does not have.
 		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()

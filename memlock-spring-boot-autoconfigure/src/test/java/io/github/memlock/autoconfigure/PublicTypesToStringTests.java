@@ -132,6 +132,8 @@ class PublicTypesToStringTests {
 				(context) -> List.of(new MemlockSecretLoader(properties(context).getSecrets())));
 		instances.put(MemoryLockFailureAnalyzer.class,
 				(context) -> List.of(new MemoryLockFailureAnalyzer(context.getEnvironment())));
+		instances.put(SecretLoadingFailureAnalyzer.class, (context) -> List.of(new SecretLoadingFailureAnalyzer()));
+		instances.put(SecretLoadingException.class, (context) -> List.of(loadingFailure(context)));
 		instances.put(MemlockHealthContributorAutoConfiguration.class,
 				(context) -> List.of(context.getBean(MemlockHealthContributorAutoConfiguration.class)));
 		instances.put(MemlockHealthIndicator.class,
@@ -140,6 +142,19 @@ class PublicTypesToStringTests {
 				(context) -> List.of(context.getBean(MemlockMetricsAutoConfiguration.class)));
 		instances.put(MemlockMetricsBinder.class, (context) -> List.of(context.getBean(MemlockMetricsBinder.class)));
 		return instances;
+	}
+
+	/**
+	 * Load a configured secret a second time, which fails on the name clash.
+	 */
+	private static SecretLoadingException loadingFailure(ApplicationContext context) {
+		try {
+			new MemlockSecretLoader(properties(context).getSecrets()).load(store(context));
+			throw new AssertionError("Loading the same secrets twice should fail");
+		}
+		catch (SecretLoadingException ex) {
+			return ex;
+		}
 	}
 
 	private static LockedSecretStore store(ApplicationContext context) {
