@@ -48,7 +48,7 @@ public class GreetingController {
 				.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"memlock-sample\"")
 				.build();
 		}
-		return ResponseEntity.ok(new Greeting("Hello! Your token matches the locked '" + API_TOKEN + "'."));
+		return ResponseEntity.ok(new Greeting("Hello! Your token matches the stored '" + API_TOKEN + "'."));
 	}
 
 }
