@@ -1,7 +1,11 @@
 package io.github.memlock.autoconfigure;
 
+import java.lang.foreign.MemorySegment;
+
+import io.github.memlock.nativeaccess.Advice;
 import io.github.memlock.nativeaccess.NativeMemory;
 import io.github.memlock.nativeaccess.NativeMemoryException;
+import io.github.memlock.nativeaccess.Protection;
 
 import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitializer;
 
@@ -27,13 +31,40 @@ final class MemlockBackgroundPreinitializer implements BackgroundPreinitializer 
 	public void preinitialize() {
 		NativeMemory nativeMemory = NativeMemory.current();
 		try {
-			// One call through each kind of handle the store's probe uses first.
 			nativeMemory.pageSize();
 			nativeMemory.memlockLimit();
+			exerciseMapping(nativeMemory);
+			exerciseSecretMemory(nativeMemory);
 		}
 		catch (NativeMemoryException ex) {
 			// Unsupported platforms and failing calls are reported when the store opens,
 			// with the policy that decides what they mean.
+		}
+	}
+
+	/**
+	 * Make the first call through the handles the store's probe uses, which costs the JVM
+	 * a few milliseconds each, on a page that is never locked: locking here could change
+	 * the {@code VmLck} the store reads to derive its budget.
+	 */
+	private static void exerciseMapping(NativeMemory nativeMemory) {
+		MemorySegment page = nativeMemory.mapAnonymous(nativeMemory.pageSize());
+		try {
+			nativeMemory.advise(page, Advice.DONT_DUMP);
+			nativeMemory.protect(page, Protection.NONE);
+		}
+		finally {
+			nativeMemory.unmap(page);
+		}
+	}
+
+	private static void exerciseSecretMemory(NativeMemory nativeMemory) {
+		int fd = nativeMemory.memfdSecret();
+		try {
+			nativeMemory.truncate(fd, nativeMemory.pageSize());
+		}
+		finally {
+			nativeMemory.close(fd);
 		}
 	}
 
