@@ -64,6 +64,9 @@ jmh() {
 	shift
 	say "JMH $name"
 	"$java" -jar "$jar" -f 1 -rf json -rff "$results/jmh-$name.json" "$@"
+	# JMH records the path of the java binary; keep the results free of this machine's paths
+	# (the JDK's version is in environment.properties).
+	sed -i 's|^\( *"jvm" : \)".*"|\1"java"|' "$results/jmh-$name.json"
 }
 jmh store-thrpt-1t SecretStoreBenchmark -p peerId="$peers" -bm thrpt -tu s -t 1 "${warmup[@]}"
 jmh store-thrpt-2t SecretStoreBenchmark -p peerId="$peers" -bm thrpt -tu s -t 2 "${warmup[@]}"
