@@ -47,7 +47,7 @@ public final class MemoryLockFailureAnalyzer extends AbstractFailureAnalyzer<Mem
 		description.append(NL).append(NL);
 		SecretLoadingException loading = findCause(rootFailure, SecretLoadingException.class);
 		if (loading != null && loading.secret() != null) {
-			line(description, "Secret", loading.secret());
+			line(description, "Loading", loading.secret());
 		}
 		line(description, "Backend tried", cause.backendTried().id());
 		line(description, "Failed call", orNone(cause.call()));

@@ -94,7 +94,7 @@ class MemoryLockFailureAnalyzerTests {
 		SecretLoadingException loading = new SecretLoadingException("Cannot lock secret 'big'",
 				"secret 'big' from 'big.key' ('memlock.secrets.files.big')", eperm());
 		assertThat(new MemoryLockFailureAnalyzer(this.environment).analyze(loading).getDescription())
-			.contains("Secret:           secret 'big' from 'big.key' ('memlock.secrets.files.big')")
+			.contains("Loading:          secret 'big' from 'big.key' ('memlock.secrets.files.big')")
 			.contains("Error:            EPERM");
 	}
 
