@@ -17,6 +17,14 @@ public final class LockBudgetExceededException extends MemoryLockException {
 			+ "('memlock.max-locked-bytes', or LockedSecretStore.Builder.maxLockedBytes), "
 			+ "or store fewer or smaller secrets";
 
+	/**
+	 * The words that end a degraded store's {@link StoreStatus#degradedReason() reason}
+	 * when the store's own maximum, not {@code RLIMIT_MEMLOCK}, refused to lock more, so
+	 * that a warning can name {@code memlock.max-locked-bytes} instead of the kernel's
+	 * limit.
+	 */
+	public static final String STORE_MAXIMUM_REASON = "set by the store's maximum";
+
 	private final long requestedBytes;
 
 	private final long budgetBytes;
@@ -66,7 +74,7 @@ public final class LockBudgetExceededException extends MemoryLockException {
 	 */
 	String reason() {
 		return "locking " + this.requestedBytes + " more bytes would exceed the budget of "
-				+ Math.max(this.budgetBytes, 0) + " bytes" + (this.storeMaximum ? " set by the store's maximum" : "");
+				+ Math.max(this.budgetBytes, 0) + " bytes" + (this.storeMaximum ? " " + STORE_MAXIMUM_REASON : "");
 	}
 
 	/**

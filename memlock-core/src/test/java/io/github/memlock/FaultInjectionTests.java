@@ -1,8 +1,6 @@
 package io.github.memlock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -356,7 +354,7 @@ class FaultInjectionTests {
 			Path file = Files.write(temp.resolve("gamma-" + System.nanoTime()), gamma);
 			step("gamma", gamma, () -> store.putFile("gamma", file));
 			byte[] delta = random(600, 2);
-			step("delta", delta, () -> store.put("delta", new ArrayChannel(delta)));
+			step("delta", delta, () -> store.put("delta", new TricklingChannel(delta, Integer.MAX_VALUE)));
 			byte[] epsilon = random((int) (3 * PAGE_SIZE), 3);
 			step("epsilon", epsilon, () -> store.put("epsilon", epsilon.clone()));
 			step("alpha", filled(100, 0x22), () -> store.put("alpha", filled(100, 0x22)));
@@ -473,39 +471,6 @@ class FaultInjectionTests {
 	private interface Action {
 
 		void run() throws IOException;
-
-	}
-
-	/**
-	 * A channel over an array whose size it does not tell, as a pipe or socket.
-	 */
-	private static final class ArrayChannel implements ReadableByteChannel {
-
-		private final ByteBuffer content;
-
-		ArrayChannel(byte[] content) {
-			this.content = ByteBuffer.wrap(content);
-		}
-
-		@Override
-		public int read(ByteBuffer destination) {
-			if (!this.content.hasRemaining()) {
-				return -1;
-			}
-			int length = Math.min(destination.remaining(), this.content.remaining());
-			destination.put(this.content.slice(this.content.position(), length));
-			this.content.position(this.content.position() + length);
-			return length;
-		}
-
-		@Override
-		public boolean isOpen() {
-			return true;
-		}
-
-		@Override
-		public void close() {
-		}
 
 	}
 

@@ -3,9 +3,7 @@ package io.github.memlock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -348,43 +346,6 @@ class LockedSecretStoreTests {
 		byte[] bytes = new byte[length];
 		new Random(seed).nextBytes(bytes);
 		return bytes;
-	}
-
-	/**
-	 * A channel that hands out at most a few bytes a read, as sockets and pipes do.
-	 */
-	private static final class TricklingChannel implements ReadableByteChannel {
-
-		private final ByteBuffer content;
-
-		private final int step;
-
-		TricklingChannel(byte[] content, int step) {
-			this.content = ByteBuffer.wrap(content);
-			this.step = step;
-		}
-
-		@Override
-		public int read(ByteBuffer destination) {
-			if (!this.content.hasRemaining()) {
-				return -1;
-			}
-			int length = Math.min(Math.min(this.step, destination.remaining()), this.content.remaining());
-			ByteBuffer slice = this.content.slice(this.content.position(), length);
-			destination.put(slice);
-			this.content.position(this.content.position() + length);
-			return length;
-		}
-
-		@Override
-		public boolean isOpen() {
-			return true;
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

@@ -1,14 +1,12 @@
 package io.github.memlock.nativeaccess;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.memlock.ProcessTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -32,8 +30,8 @@ class MemlockLimitTests {
 
 	@BeforeAll
 	static void requireTools() {
-		assumeThat(onPath("prlimit")).as("prlimit is installed").isTrue();
-		assumeThat(onPath("setpriv")).as("setpriv is installed").isTrue();
+		assumeThat(ProcessTools.onPath("prlimit")).as("prlimit is installed").isNotNull();
+		assumeThat(ProcessTools.onPath("setpriv")).as("setpriv is installed").isNotNull();
 	}
 
 	@Test
@@ -81,25 +79,7 @@ class MemlockLimitTests {
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
-		return parse(output);
-	}
-
-	private static Map<String, String> parse(String output) {
-		Map<String, String> result = new HashMap<>();
-		output.lines().filter((line) -> line.indexOf('=') > 0).forEach((line) -> {
-			int equals = line.indexOf('=');
-			result.put(line.substring(0, equals), line.substring(equals + 1));
-		});
-		return result;
-	}
-
-	private static boolean onPath(String tool) {
-		String path = System.getenv().getOrDefault("PATH", "");
-		return List.of(path.split(":")).stream().anyMatch((directory) -> isExecutable(Path.of(directory, tool)));
-	}
-
-	private static boolean isExecutable(Path file) {
-		return Files.isRegularFile(file) && Files.isExecutable(file);
+		return ProcessTools.keyValues(output);
 	}
 
 }

@@ -3,6 +3,7 @@ package io.github.memlock.autoconfigure;
 import java.util.List;
 
 import io.github.memlock.Backend;
+import io.github.memlock.LockBudgetExceededException;
 import io.github.memlock.LockedSecretStore;
 import io.github.memlock.StoreStatus;
 import io.github.memlock.nativeaccess.MemlockLimit;
@@ -38,10 +39,6 @@ import org.springframework.util.unit.DataSize;
 public final class MemlockAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MemlockAutoConfiguration.class);
-
-	// How the store's degraded reason ends when its own maximum, not RLIMIT_MEMLOCK,
-	// refused (LockBudgetExceededException).
-	private static final String STORE_MAXIMUM_REASON = "set by the store's maximum";
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
@@ -132,7 +129,7 @@ public final class MemlockAutoConfiguration {
 		if (properties.getBackend() == MemlockProperties.Backend.UNLOCKED) {
 			warning.append("Set 'memlock.backend' to 'auto' to lock them.");
 		}
-		else if (String.valueOf(status.degradedReason()).contains(STORE_MAXIMUM_REASON)) {
+		else if (String.valueOf(status.degradedReason()).contains(LockBudgetExceededException.STORE_MAXIMUM_REASON)) {
 			// Raising the kernel's limit does not help when the store's own maximum
 			// refused.
 			warning.append("Raise 'memlock.max-locked-bytes' or store fewer or smaller secrets, ")

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.memlock.ProcessTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -33,7 +34,8 @@ class MemlockProcessTests {
 
 	@BeforeAll
 	static void requireTools() {
-		assumeTrue(onPath("prlimit") && onPath("setpriv"), "prlimit and setpriv (util-linux) are needed");
+		assumeTrue(ProcessTools.onPath("prlimit") != null && ProcessTools.onPath("setpriv") != null,
+				"prlimit and setpriv (util-linux) are needed");
 	}
 
 	@Test
@@ -74,12 +76,6 @@ class MemlockProcessTests {
 			process.destroyForcibly().waitFor();
 		}
 		return new Result(exited ? process.exitValue() : -1, Files.readString(log, StandardCharsets.UTF_8));
-	}
-
-	private static boolean onPath(String tool) {
-		String path = System.getenv("PATH");
-		return path != null
-				&& List.of(path.split(":")).stream().anyMatch((dir) -> Files.isExecutable(Path.of(dir, tool)));
 	}
 
 	record Result(int exitCode, String output) {
